@@ -1,0 +1,244 @@
+package captioner.model;
+
+import captioner.nn.Affine;
+import captioner.nn.Lstm;
+import captioner.nn.RecurrentLayer;
+import captioner.nn.TemporalSoftmaxLoss;
+import captioner.nn.VanillaRnn;
+import captioner.nn.WordEmbedding;
+import captioner.tensor.DType;
+import captioner.tensor.Kernels;
+import captioner.tensor.Shapes;
+import captioner.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * cs231n's {@code CaptioningRNN}: image features → initial hidden state (affine), caption words →
+ * word vectors, a vanilla RNN or LSTM over the words, hidden states → vocabulary scores, and the
+ * masked temporal softmax loss. Parameters live in one flat vector laid out by {@link ParamLayout}.
+ * An instance keeps the buffers of its last batch, so it serves one thread at a time.
+ */
+public final class CaptioningModel {
+    private final ModelConfig config;
+    private final ParamLayout layout;
+    private Tensor params;
+
+    private final Affine projection = new Affine();
+    private final WordEmbedding embedding = new WordEmbedding();
+    private final RecurrentLayer recurrent;
+    private final Affine vocabulary = new Affine();
+
+    private int[] wordsIn = new int[0];
+    private int[] wordsOut = new int[0];
+    private boolean[] mask = new boolean[0];
+    private Tensor dh;
+    private Tensor dx;
+    private Tensor dh0;
+
+    /** A model over existing parameters {@code params} (flat, {@link ParamLayout#size()} long); no copy. */
+    public CaptioningModel(ModelConfig config, Tensor params) {
+        this.config = config;
+        this.layout = new ParamLayout(config);
+        this.recurrent = config.cell().newLayer();
+        setParams(params);
+    }
+
+    /** A model with cs231n's initialisation drawn from {@code seed}. */
+    public static CaptioningModel initialized(ModelConfig config, DType dtype, long seed) {
+        return new CaptioningModel(config, initialParams(config, dtype, seed));
+    }
+
+    /**
+     * cs231n's initialisation: standard normal draws scaled by 1/100 for W_embed and by 1/sqrt(fan-in)
+     * for W_proj, Wx, Wh and W_vocab; zero biases. Draws come in layout order from one seeded stream.
+     */
+    public static Tensor initialParams(ModelConfig c, DType dtype, long seed) {
+        ParamLayout layout = new ParamLayout(c);
+        Tensor flat = layout.zeros(dtype);
+        Random rng = new Random(seed);
+        for (ParamLayout.Entry e : layout.entries()) {
+            double scale = switch (e.name()) {
+                case "W_embed" -> 1.0 / 100;
+                case "W_proj", "Wx", "Wh", "W_vocab" -> 1.0 / Math.sqrt(e.shape()[0]);
+                default -> 0;
+            };
+            if (scale != 0) {
+                for (int i = 0; i < e.size(); i++) {
+                    flat.set(e.offset() + i, rng.nextGaussian() * scale);
+                }
+            }
+        }
+        return flat;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public ParamLayout layout() {
+        return layout;
+    }
+
+    public DType dtype() {
+        return params.dtype();
+    }
+
+    /** The flat parameter vector (shared, not a copy). */
+    public Tensor params() {
+        return params;
+    }
+
+    /** Points the model at another flat parameter vector, e.g. this iteration's broadcast. */
+    public void setParams(Tensor params) {
+        Shapes.require("params", params, layout.size());
+        this.params = params;
+    }
+
+    /** The view of parameter {@code name}. */
+    public Tensor param(String name) {
+        return layout.view(params, name);
+    }
+
+    /**
+     * cs231n's {@code loss}: the masked cross-entropy summed over time and divided by the batch size N.
+     * Adds the gradient of that loss into {@code grads} (a flat vector in this model's layout) unless
+     * it is null.
+     *
+     * @param features (N, D) image features
+     * @param captions N rows of {@code captionLength} word indices, row-major; the first
+     *                 {@code captionLength - 1} words go in, the last {@code captionLength - 1} are predicted
+     */
+    public double loss(Tensor features, int[] captions, int captionLength, Tensor grads) {
+        return loss(features, captions, captionLength, grads, 1.0 / Math.max(features.dim(0), 1));
+    }
+
+    /** As {@link #loss} but summed over the captions instead of averaged: what each partition reports. */
+    public double lossSum(Tensor features, int[] captions, int captionLength, Tensor grads) {
+        return loss(features, captions, captionLength, grads, 1.0);
+    }
+
+    private double loss(Tensor features, int[] captions, int captionLength, Tensor grads, double scale) {
+        int n = checkBatch(features, captions, captionLength);
+        if (grads != null) {
+            Shapes.require("grads", grads, layout.size());
+            Shapes.requireDType("grads", grads, params.dtype());
+        }
+        int t = captionLength - 1;
+        splitCaptions(captions, n, captionLength);
+        DType dtype = params.dtype();
+
+        Tensor h0 = projection.forward(features, param("W_proj"), param("b_proj"));
+        Tensor x = embedding.forward(wordsIn, param("W_embed")).reshape(t, n, config.wordvecDim());
+        Tensor h = recurrent.forward(x, h0, param("Wx"), param("Wh"), param("b"));
+        Tensor scores = vocabulary.forward(h, param("W_vocab"), param("b_vocab")).reshape(t * n, config.vocabSize());
+        // The gradient overwrites the scores in place: the (T·N, V) block is the largest activation.
+        double loss = TemporalSoftmaxLoss.forwardBackward(scores, wordsOut, mask, scale, scores);
+        if (grads == null) {
+            return loss;
+        }
+        int hidden = config.hiddenDim();
+        dh = Tensor.reuse(dh, dtype, t, n, hidden);
+        dx = Tensor.reuse(dx, dtype, t, n, config.wordvecDim());
+        dh0 = Tensor.reuse(dh0, dtype, n, hidden);
+        vocabulary.backward(scores, dh, layout.view(grads, "W_vocab"), layout.view(grads, "b_vocab"));
+        recurrent.backward(dh, dx, dh0, layout.view(grads, "Wx"), layout.view(grads, "Wh"), layout.view(grads, "b"));
+        embedding.backward(dx.reshape(t * n, config.wordvecDim()), layout.view(grads, "W_embed"));
+        projection.backward(dh0, null, layout.view(grads, "W_proj"), layout.view(grads, "b_proj"));
+        return loss;
+    }
+
+    /** Time-major input words, target words and mask (target is not {@code <NULL>}) of a batch. */
+    private void splitCaptions(int[] captions, int n, int length) {
+        int t = length - 1;
+        if (wordsIn.length != t * n) {
+            wordsIn = new int[t * n];
+            wordsOut = new int[t * n];
+            mask = new boolean[t * n];
+        }
+        for (int i = 0; i < n; i++) {
+            for (int s = 0; s < t; s++) {
+                int word = captions[i * length + s + 1];
+                wordsIn[s * n + i] = captions[i * length + s];
+                wordsOut[s * n + i] = word;
+                mask[s * n + i] = word != config.nullIdx();
+            }
+        }
+    }
+
+    /** Checks shapes, dtype and word range of a batch; returns N. */
+    private int checkBatch(Tensor features, int[] captions, int captionLength) {
+        Shapes.requireRank("features", features, 2, "(N, D)");
+        int n = features.dim(0);
+        Shapes.require("features", features, n, config.inputDim());
+        Shapes.requireDType("features", features, params.dtype());
+        if (captionLength < 2) {
+            throw new IllegalArgumentException("captionLength: expected at least 2 (one word in, one out) but got "
+                    + captionLength);
+        }
+        if (captions.length != n * captionLength) {
+            throw new IllegalArgumentException("captions: expected shape (" + n + ", " + captionLength + "), i.e. "
+                    + n * captionLength + " indices for " + n + " feature rows, but got " + captions.length);
+        }
+        for (int i = 0; i < captions.length; i++) {
+            if (captions[i] < 0 || captions[i] >= config.vocabSize()) {
+                throw new IllegalArgumentException("captions: index " + captions[i] + " at row " + i / captionLength
+                        + ", column " + i % captionLength + " is outside the vocabulary range [0, " + config.vocabSize() + ")");
+            }
+        }
+        return n;
+    }
+
+    /**
+     * cs231n's greedy {@code sample}: the first input is {@code <START>}, each step feeds back the
+     * highest-scoring word, the LSTM cell state starts at zero. Once a row emits {@code <END>} the rest
+     * of that row is {@code <NULL>}.
+     *
+     * @param features (N, D)
+     * @return N rows of {@code maxLength} word indices, row-major; the first is the first sampled word
+     */
+    public int[] sample(Tensor features, int maxLength) {
+        Shapes.requireRank("features", features, 2, "(N, D)");
+        int n = features.dim(0);
+        Shapes.require("features", features, n, config.inputDim());
+        Shapes.requireDType("features", features, params.dtype());
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("maxLength: expected at least 1 but got " + maxLength);
+        }
+        if (config.startIdx() < 0 || config.endIdx() < 0) {
+            throw new IllegalStateException("sampling needs <START> and <END> in the vocabulary");
+        }
+        int hidden = config.hiddenDim();
+        Kernels k = Kernels.of(params.dtype());
+        Tensor h = projection.forward(features, param("W_proj"), param("b_proj")).copy(params.dtype());
+        Tensor c = Tensor.zeros(params.dtype(), n, hidden);
+        int[] words = new int[n];
+        Arrays.fill(words, config.startIdx());
+        int[] out = new int[n * maxLength];
+        Arrays.fill(out, config.nullIdx());
+        boolean[] done = new boolean[n];
+        int open = n;
+        for (int t = 0; t < maxLength && open > 0; t++) {
+            Tensor x = embedding.forward(words, param("W_embed"));
+            if (recurrent instanceof Lstm lstm) {
+                Tensor[] hc = lstm.stepForward(x, h, c, param("Wx"), param("Wh"), param("b"));
+                h.copyFrom(hc[0]);
+                c.copyFrom(hc[1]);
+            } else {
+                h.copyFrom(((VanillaRnn) recurrent).stepForward(x, h, param("Wx"), param("Wh"), param("b")));
+            }
+            k.argmaxRows(vocabulary.forward(h, param("W_vocab"), param("b_vocab")), words);
+            for (int i = 0; i < n; i++) {
+                if (!done[i]) {
+                    out[i * maxLength + t] = words[i];
+                    if (words[i] == config.endIdx()) {
+                        done[i] = true;
+                        open--;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,105 @@
+package captioner.model;
+
+import captioner.tensor.DType;
+import captioner.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Numeric gradients by centered differences in float64, and cs231n's relative error
+ * {@code max |a - b| / max(1e-8, |a| + |b|)} (the floor keeps exact zeros from dominating).
+ *
+ * <p>The difference is the fourth-order centered stencil
+ * {@code (8(f(x+h) - f(x-h)) - (f(x+2h) - f(x-2h))) / 12h}. Its truncation error is O(h^4), so a step
+ * near 1e-3 is safe, and the larger step cuts the roundoff that a two-point difference at 1e-6
+ * leaves on gradient entries near 1e-8 (LSTM forget-gate columns of Wx at cs231n's initialisation
+ * showed relative errors up to 4e-3 that way, from roundoff alone).
+ */
+public final class GradientCheck {
+    private GradientCheck() {
+    }
+
+    /** One parameter's result: its name, shape and the max relative error between analytic and numeric. */
+    public record Result(String name, int[] shape, double relError) {
+    }
+
+    /** cs231n's {@code rel_error}. */
+    public static double relError(Tensor a, Tensor b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("relError: sizes differ, " + a.size() + " vs " + b.size());
+        }
+        double worst = 0;
+        for (int i = 0; i < a.size(); i++) {
+            double x = a.get(i);
+            double y = b.get(i);
+            worst = Math.max(worst, Math.abs(x - y) / Math.max(1e-8, Math.abs(x) + Math.abs(y)));
+        }
+        return worst;
+    }
+
+    /** The step that model checks use. */
+    public static final double MODEL_STEP = 1e-3;
+
+    /** d f / d x for a scalar {@code f} that reads {@code x} (float64), element by element. */
+    public static Tensor numericGradient(DoubleSupplier f, Tensor x, double h) {
+        return numericGradientArray(() -> Tensor.wrap(new double[] {f.getAsDouble()}, 1),
+                x, Tensor.wrap(new double[] {1}, 1), h);
+    }
+
+    /**
+     * The gradient of {@code sum(f(x) * df)} with respect to x, for a tensor-valued {@code f}: what a
+     * layer's backward returns for upstream gradient df (cs231n's {@code eval_numerical_gradient_array}).
+     * Each output element is differenced before weighting, which keeps roundoff at the element's scale.
+     */
+    public static Tensor numericGradientArray(Supplier<Tensor> f, Tensor x, Tensor df, double h) {
+        requireFloat64(x);
+        double[] weights = df.toDoubleArray();
+        Tensor grad = Tensor.zeros(DType.FLOAT64, x.shape());
+        for (int i = 0; i < x.size(); i++) {
+            double old = x.get(i);
+            double[] plus1 = at(f, x, i, old + h);
+            double[] minus1 = at(f, x, i, old - h);
+            double[] plus2 = at(f, x, i, old + 2 * h);
+            double[] minus2 = at(f, x, i, old - 2 * h);
+            x.set(i, old);
+            double s = 0;
+            for (int j = 0; j < weights.length; j++) {
+                s += weights[j] * (8 * (plus1[j] - minus1[j]) - (plus2[j] - minus2[j]));
+            }
+            grad.set(i, s / (12 * h));
+        }
+        return grad;
+    }
+
+    private static double[] at(Supplier<Tensor> f, Tensor x, int i, double value) {
+        x.set(i, value);
+        return f.get().toDoubleArray();
+    }
+
+    /**
+     * Checks every parameter of a float64 {@code model} on one batch: the analytic gradient of
+     * {@link CaptioningModel#loss} against centered differences with step {@code h}.
+     */
+    public static List<Result> checkModel(CaptioningModel model, Tensor features, int[] captions, int captionLength,
+                                          double h) {
+        requireFloat64(model.params());
+        Tensor grads = model.layout().zeros(DType.FLOAT64);
+        model.loss(features, captions, captionLength, grads);
+        List<Result> results = new ArrayList<>();
+        for (ParamLayout.Entry e : model.layout().entries()) {
+            Tensor numeric = numericGradient(() -> model.loss(features, captions, captionLength, null),
+                    model.param(e.name()), h);
+            results.add(new Result(e.name(), e.shape(), relError(numeric, model.layout().view(grads, e.name()))));
+        }
+        return results;
+    }
+
+    private static void requireFloat64(Tensor x) {
+        if (x.dtype() != DType.FLOAT64) {
+            throw new IllegalArgumentException("gradient checks need float64 tensors but got " + x.dtype().label());
+        }
+    }
+}

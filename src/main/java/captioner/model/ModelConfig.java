@@ -1,0 +1,46 @@
+package captioner.model;
+
+import java.io.Serializable;
+
+/**
+ * The sizes and special tokens that define a captioning model, cs231n's constructor arguments:
+ * V words, image features of width D, word vectors of width W, hidden state of width H. The
+ * {@code <START>} and {@code <END>} indices may be -1 (absent) for models that are only trained,
+ * as in the cs231n parity checks; sampling needs them.
+ */
+public record ModelConfig(CellType cell, int vocabSize, int inputDim, int wordvecDim, int hiddenDim,
+                          int nullIdx, int startIdx, int endIdx) implements Serializable {
+
+    public ModelConfig {
+        if (cell == null) {
+            throw new IllegalArgumentException("cell: expected rnn or lstm but got null");
+        }
+        positive("vocabSize (V)", vocabSize);
+        positive("inputDim (D)", inputDim);
+        positive("wordvecDim (W)", wordvecDim);
+        positive("hiddenDim (H)", hiddenDim);
+        index("nullIdx", nullIdx, vocabSize, false);
+        index("startIdx", startIdx, vocabSize, true);
+        index("endIdx", endIdx, vocabSize, true);
+    }
+
+    /** A model over {@code vocab} with its special tokens. */
+    public static ModelConfig of(CellType cell, Vocabulary vocab, int inputDim, int wordvecDim, int hiddenDim) {
+        return new ModelConfig(cell, vocab.size(), inputDim, wordvecDim, hiddenDim, vocab.nullIdx(), vocab.startIdx(),
+                vocab.endIdx());
+    }
+
+    private static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + ": expected a positive size but got " + value);
+        }
+    }
+
+    private static void index(String name, int value, int vocabSize, boolean optional) {
+        if ((optional && value == -1) || (value >= 0 && value < vocabSize)) {
+            return;
+        }
+        throw new IllegalArgumentException(name + ": expected an index in [0, " + vocabSize + ")"
+                + (optional ? " or -1" : "") + " but got " + value);
+    }
+}

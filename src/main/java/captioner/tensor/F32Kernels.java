@@ -1,0 +1,240 @@
+package captioner.tensor;
+
+/** float32 kernels: the training hot path. Transcendentals go through {@link FloatMath}. */
+final class F32Kernels extends Kernels {
+
+    @Override
+    public DType dtype() {
+        return DType.FLOAT32;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        int[] g = gemmDims(transA, transB, a, b, c);
+        if (g[0] == 0 || g[1] == 0) {
+            return;
+        }
+        // netlib is column-major: row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T.
+        Blas.BLAS_INSTANCE.sgemm(transB ? "T" : "N", transA ? "T" : "N", g[1], g[0], g[2], (float) alpha,
+                b.f, b.offset, Math.max(g[4], 1), a.f, a.offset, Math.max(g[3], 1), (float) beta, c.f, c.offset,
+                Math.max(g[5], 1));
+    }
+
+    @Override
+    public void addRowVector(Tensor x, Tensor bias) {
+        int n = bias.size();
+        int rows = rows(x, n);
+        float[] xs = x.f;
+        float[] bs = bias.f;
+        for (int r = 0; r < rows; r++) {
+            int o = x.offset + r * n;
+            for (int j = 0; j < n; j++) {
+                xs[o + j] += bs[bias.offset + j];
+            }
+        }
+    }
+
+    @Override
+    public void addColumnSums(Tensor x, Tensor out) {
+        int n = out.size();
+        int rows = rows(x, n);
+        float[] xs = x.f;
+        float[] os = out.f;
+        for (int r = 0; r < rows; r++) {
+            int o = x.offset + r * n;
+            for (int j = 0; j < n; j++) {
+                os[out.offset + j] += xs[o + j];
+            }
+        }
+    }
+
+    @Override
+    public void tanh(Tensor x) {
+        FloatMath.tanh(x.f, x.offset, x.size());
+    }
+
+    @Override
+    public void tanhBackward(Tensor y, Tensor dy, Tensor dx) {
+        requireSameSize("tanhBackward", y, dy);
+        requireSameSize("tanhBackward", y, dx);
+        float[] ys = y.f;
+        float[] dys = dy.f;
+        float[] dxs = dx.f;
+        for (int i = 0, n = y.size(); i < n; i++) {
+            float v = ys[y.offset + i];
+            dxs[dx.offset + i] = dys[dy.offset + i] * (1f - v * v);
+        }
+    }
+
+    @Override
+    public void lstmGatesForward(Tensor a, Tensor cPrev, Tensor c, Tensor tanhC, Tensor h) {
+        int hidden = lastDim(c);
+        int rows = rows(c, hidden);
+        float[] as = a.f;
+        float[] cp = cPrev.f;
+        float[] cs = c.f;
+        float[] ts = tanhC.f;
+        float[] hs = h.f;
+        for (int r = 0; r < rows; r++) {
+            int ai = a.offset + r * 4 * hidden;
+            FloatMath.sigmoid(as, ai, 3 * hidden);
+            FloatMath.tanh(as, ai + 3 * hidden, hidden);
+            int cpo = cPrev.offset + r * hidden;
+            int co = c.offset + r * hidden;
+            int to = tanhC.offset + r * hidden;
+            for (int j = 0; j < hidden; j++) {
+                float cell = as[ai + hidden + j] * cp[cpo + j] + as[ai + j] * as[ai + 3 * hidden + j];
+                cs[co + j] = cell;
+                ts[to + j] = cell;
+            }
+            FloatMath.tanh(ts, to, hidden);
+            int ho = h.offset + r * hidden;
+            for (int j = 0; j < hidden; j++) {
+                hs[ho + j] = as[ai + 2 * hidden + j] * ts[to + j];
+            }
+        }
+    }
+
+    @Override
+    public void lstmGatesBackward(Tensor gates, Tensor cPrev, Tensor tanhC, Tensor dh, Tensor dc, Tensor da) {
+        int hidden = lastDim(dh);
+        int rows = rows(dh, hidden);
+        float[] gs = gates.f;
+        float[] cp = cPrev.f;
+        float[] ts = tanhC.f;
+        float[] dhs = dh.f;
+        float[] dcs = dc.f;
+        float[] das = da.f;
+        for (int r = 0; r < rows; r++) {
+            int gi = gates.offset + r * 4 * hidden;
+            int di = da.offset + r * 4 * hidden;
+            int o = r * hidden;
+            for (int j = 0; j < hidden; j++) {
+                float i = gs[gi + j];
+                float f = gs[gi + hidden + j];
+                float og = gs[gi + 2 * hidden + j];
+                float g = gs[gi + 3 * hidden + j];
+                float tc = ts[tanhC.offset + o + j];
+                float dhv = dhs[dh.offset + o + j];
+                float dcTotal = dcs[dc.offset + o + j] + dhv * og * (1f - tc * tc);
+                das[di + j] = dcTotal * g * i * (1f - i);
+                das[di + hidden + j] = dcTotal * cp[cPrev.offset + o + j] * f * (1f - f);
+                das[di + 2 * hidden + j] = dhv * tc * og * (1f - og);
+                das[di + 3 * hidden + j] = dcTotal * i * (1f - g * g);
+                dcs[dc.offset + o + j] = dcTotal * f;
+            }
+        }
+    }
+
+    @Override
+    public double softmaxCrossEntropy(Tensor scores, int[] y, boolean[] mask, double scale, Tensor dScores) {
+        int v = lastDim(scores);
+        int rows = rows(scores, v);
+        float[] xs = scores.f;
+        float[] ds = dScores.f;
+        double loss = 0;
+        for (int r = 0; r < rows; r++) {
+            int xo = scores.offset + r * v;
+            int dO = dScores.offset + r * v;
+            if (!mask[r]) {
+                java.util.Arrays.fill(ds, dO, dO + v, 0f);
+                continue;
+            }
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) {
+                max = Math.max(max, xs[xo + j]);
+            }
+            float target = xs[xo + y[r]] - max;
+            if (ds != xs || dO != xo) {
+                System.arraycopy(xs, xo, ds, dO, v);
+            }
+            double sum = FloatMath.expSum(ds, dO, v, max);
+            loss += Math.log(sum) - target;
+            float k = (float) (scale / sum);
+            for (int j = 0; j < v; j++) {
+                ds[dO + j] *= k;
+            }
+            ds[dO + y[r]] -= (float) scale;
+        }
+        return loss * scale;
+    }
+
+    @Override
+    public void gatherRows(Tensor table, int[] idx, Tensor out) {
+        int cols = lastDim(table);
+        for (int r = 0; r < idx.length; r++) {
+            System.arraycopy(table.f, table.offset + idx[r] * cols, out.f, out.offset + r * cols, cols);
+        }
+    }
+
+    @Override
+    public void scatterAddRows(Tensor dOut, int[] idx, Tensor dTable) {
+        int cols = lastDim(dTable);
+        float[] src = dOut.f;
+        float[] dst = dTable.f;
+        for (int r = 0; r < idx.length; r++) {
+            int so = dOut.offset + r * cols;
+            int to = dTable.offset + idx[r] * cols;
+            for (int j = 0; j < cols; j++) {
+                dst[to + j] += src[so + j];
+            }
+        }
+    }
+
+    @Override
+    public void argmaxRows(Tensor x, int[] out) {
+        int cols = lastDim(x);
+        for (int r = 0; r < out.length; r++) {
+            int o = x.offset + r * cols;
+            int best = 0;
+            for (int j = 1; j < cols; j++) {
+                if (x.f[o + j] > x.f[o + best]) {
+                    best = j;
+                }
+            }
+            out[r] = best;
+        }
+    }
+
+    @Override
+    public void axpy(double alpha, Tensor x, Tensor y) {
+        requireSameSize("axpy", x, y);
+        float a = (float) alpha;
+        float[] xs = x.f;
+        float[] ys = y.f;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            ys[y.offset + i] += a * xs[x.offset + i];
+        }
+    }
+
+    @Override
+    public void scale(Tensor x, double alpha) {
+        float a = (float) alpha;
+        float[] xs = x.f;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            xs[x.offset + i] *= a;
+        }
+    }
+
+    @Override
+    public double sumSquares(Tensor x) {
+        double s = 0;
+        float[] xs = x.f;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            double v = xs[x.offset + i];
+            s += v * v;
+        }
+        return s;
+    }
+
+    @Override
+    public boolean hasNonFinite(Tensor x) {
+        float[] xs = x.f;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            if (!Float.isFinite(xs[x.offset + i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

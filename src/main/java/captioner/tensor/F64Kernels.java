@@ -1,0 +1,259 @@
+package captioner.tensor;
+
+/** float64 kernels: gradient checks and parity tests, where accuracy matters more than speed. */
+final class F64Kernels extends Kernels {
+
+    @Override
+    public DType dtype() {
+        return DType.FLOAT64;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        int[] g = gemmDims(transA, transB, a, b, c);
+        if (g[0] == 0 || g[1] == 0) {
+            return;
+        }
+        // netlib is column-major: row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T.
+        Blas.BLAS_INSTANCE.dgemm(transB ? "T" : "N", transA ? "T" : "N", g[1], g[0], g[2], alpha,
+                b.d, b.offset, Math.max(g[4], 1), a.d, a.offset, Math.max(g[3], 1), beta, c.d, c.offset,
+                Math.max(g[5], 1));
+    }
+
+    @Override
+    public void addRowVector(Tensor x, Tensor bias) {
+        int n = bias.size();
+        int rows = rows(x, n);
+        double[] xs = x.d;
+        double[] bs = bias.d;
+        for (int r = 0; r < rows; r++) {
+            int o = x.offset + r * n;
+            for (int j = 0; j < n; j++) {
+                xs[o + j] += bs[bias.offset + j];
+            }
+        }
+    }
+
+    @Override
+    public void addColumnSums(Tensor x, Tensor out) {
+        int n = out.size();
+        int rows = rows(x, n);
+        double[] xs = x.d;
+        double[] os = out.d;
+        for (int r = 0; r < rows; r++) {
+            int o = x.offset + r * n;
+            for (int j = 0; j < n; j++) {
+                os[out.offset + j] += xs[o + j];
+            }
+        }
+    }
+
+    @Override
+    public void tanh(Tensor x) {
+        for (int i = 0, n = x.size(); i < n; i++) {
+            x.d[x.offset + i] = Math.tanh(x.d[x.offset + i]);
+        }
+    }
+
+    @Override
+    public void tanhBackward(Tensor y, Tensor dy, Tensor dx) {
+        requireSameSize("tanhBackward", y, dy);
+        requireSameSize("tanhBackward", y, dx);
+        double[] ys = y.d;
+        double[] dys = dy.d;
+        double[] dxs = dx.d;
+        for (int i = 0, n = y.size(); i < n; i++) {
+            double v = ys[y.offset + i];
+            dxs[dx.offset + i] = dys[dy.offset + i] * (1.0 - v * v);
+        }
+    }
+
+    @Override
+    public void lstmGatesForward(Tensor a, Tensor cPrev, Tensor c, Tensor tanhC, Tensor h) {
+        int hidden = lastDim(c);
+        int rows = rows(c, hidden);
+        double[] as = a.d;
+        double[] cp = cPrev.d;
+        double[] cs = c.d;
+        double[] ts = tanhC.d;
+        double[] hs = h.d;
+        for (int r = 0; r < rows; r++) {
+            int ai = a.offset + r * 4 * hidden;
+            for (int j = 0; j < 3 * hidden; j++) {
+                as[ai + j] = sigmoid(as[ai + j]);
+            }
+            for (int j = 3 * hidden; j < 4 * hidden; j++) {
+                as[ai + j] = Math.tanh(as[ai + j]);
+            }
+            int cpo = cPrev.offset + r * hidden;
+            int co = c.offset + r * hidden;
+            int to = tanhC.offset + r * hidden;
+            for (int j = 0; j < hidden; j++) {
+                double cell = as[ai + hidden + j] * cp[cpo + j] + as[ai + j] * as[ai + 3 * hidden + j];
+                cs[co + j] = cell;
+                ts[to + j] = Math.tanh(cell);
+            }
+            int ho = h.offset + r * hidden;
+            for (int j = 0; j < hidden; j++) {
+                hs[ho + j] = as[ai + 2 * hidden + j] * ts[to + j];
+            }
+        }
+    }
+
+    @Override
+    public void lstmGatesBackward(Tensor gates, Tensor cPrev, Tensor tanhC, Tensor dh, Tensor dc, Tensor da) {
+        int hidden = lastDim(dh);
+        int rows = rows(dh, hidden);
+        double[] gs = gates.d;
+        double[] cp = cPrev.d;
+        double[] ts = tanhC.d;
+        double[] dhs = dh.d;
+        double[] dcs = dc.d;
+        double[] das = da.d;
+        for (int r = 0; r < rows; r++) {
+            int gi = gates.offset + r * 4 * hidden;
+            int di = da.offset + r * 4 * hidden;
+            int o = r * hidden;
+            for (int j = 0; j < hidden; j++) {
+                double i = gs[gi + j];
+                double f = gs[gi + hidden + j];
+                double og = gs[gi + 2 * hidden + j];
+                double g = gs[gi + 3 * hidden + j];
+                double tc = ts[tanhC.offset + o + j];
+                double dhv = dhs[dh.offset + o + j];
+                double dcTotal = dcs[dc.offset + o + j] + dhv * og * (1.0 - tc * tc);
+                das[di + j] = dcTotal * g * i * (1.0 - i);
+                das[di + hidden + j] = dcTotal * cp[cPrev.offset + o + j] * f * (1.0 - f);
+                das[di + 2 * hidden + j] = dhv * tc * og * (1.0 - og);
+                das[di + 3 * hidden + j] = dcTotal * i * (1.0 - g * g);
+                dcs[dc.offset + o + j] = dcTotal * f;
+            }
+        }
+    }
+
+    @Override
+    public double softmaxCrossEntropy(Tensor scores, int[] y, boolean[] mask, double scale, Tensor dScores) {
+        int v = lastDim(scores);
+        int rows = rows(scores, v);
+        double[] xs = scores.d;
+        double[] ds = dScores.d;
+        double loss = 0;
+        for (int r = 0; r < rows; r++) {
+            int xo = scores.offset + r * v;
+            int dO = dScores.offset + r * v;
+            if (!mask[r]) {
+                java.util.Arrays.fill(ds, dO, dO + v, 0.0);
+                continue;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) {
+                max = Math.max(max, xs[xo + j]);
+            }
+            double target = xs[xo + y[r]] - max;
+            if (ds != xs || dO != xo) {
+                System.arraycopy(xs, xo, ds, dO, v);
+            }
+            double sum = 0;
+            for (int j = 0; j < v; j++) {
+                double e = Math.exp(ds[dO + j] - max);
+                ds[dO + j] = e;
+                sum += e;
+            }
+            loss += Math.log(sum) - target;
+            double k = scale / sum;
+            for (int j = 0; j < v; j++) {
+                ds[dO + j] *= k;
+            }
+            ds[dO + y[r]] -= scale;
+        }
+        return loss * scale;
+    }
+
+    @Override
+    public void gatherRows(Tensor table, int[] idx, Tensor out) {
+        int cols = lastDim(table);
+        for (int r = 0; r < idx.length; r++) {
+            System.arraycopy(table.d, table.offset + idx[r] * cols, out.d, out.offset + r * cols, cols);
+        }
+    }
+
+    @Override
+    public void scatterAddRows(Tensor dOut, int[] idx, Tensor dTable) {
+        int cols = lastDim(dTable);
+        double[] src = dOut.d;
+        double[] dst = dTable.d;
+        for (int r = 0; r < idx.length; r++) {
+            int so = dOut.offset + r * cols;
+            int to = dTable.offset + idx[r] * cols;
+            for (int j = 0; j < cols; j++) {
+                dst[to + j] += src[so + j];
+            }
+        }
+    }
+
+    @Override
+    public void argmaxRows(Tensor x, int[] out) {
+        int cols = lastDim(x);
+        for (int r = 0; r < out.length; r++) {
+            int o = x.offset + r * cols;
+            int best = 0;
+            for (int j = 1; j < cols; j++) {
+                if (x.d[o + j] > x.d[o + best]) {
+                    best = j;
+                }
+            }
+            out[r] = best;
+        }
+    }
+
+    @Override
+    public void axpy(double alpha, Tensor x, Tensor y) {
+        requireSameSize("axpy", x, y);
+        double a = alpha;
+        double[] xs = x.d;
+        double[] ys = y.d;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            ys[y.offset + i] += a * xs[x.offset + i];
+        }
+    }
+
+    @Override
+    public void scale(Tensor x, double alpha) {
+        double a = alpha;
+        double[] xs = x.d;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            xs[x.offset + i] *= a;
+        }
+    }
+
+    @Override
+    public double sumSquares(Tensor x) {
+        double s = 0;
+        double[] xs = x.d;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            double v = xs[x.offset + i];
+            s += v * v;
+        }
+        return s;
+    }
+
+    @Override
+    public boolean hasNonFinite(Tensor x) {
+        double[] xs = x.d;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            if (!Double.isFinite(xs[x.offset + i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Logistic function without overflow: exp is only taken of non-positive arguments. */
+    static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1.0 / (1.0 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1.0 + e);
+    }
+}

@@ -1,0 +1,114 @@
+package captioner.tensor;
+
+/**
+ * The numeric backend: every operation the layers, model and optimizers need, over whole tensor
+ * views. One implementation per dtype ({@link #of}), so layers are written once and float32 or
+ * float64 is a choice of backend. Matrix products go to BLAS; elementwise kernels are loops over
+ * primitive arrays. Matrices are row-major and contiguous: a tensor of shape (..., n) is read as
+ * (size / n, n).
+ */
+public abstract class Kernels {
+    private static final Kernels F32 = new F32Kernels();
+    private static final Kernels F64 = new F64Kernels();
+
+    public static Kernels of(DType dtype) {
+        return dtype == DType.FLOAT32 ? F32 : F64;
+    }
+
+    public abstract DType dtype();
+
+    /** {@code c = alpha * op(a) * op(b) + beta * c}, op = transpose when the flag is set. */
+    public abstract void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c);
+
+    /** {@code x[r, :] += bias} for every row r. */
+    public abstract void addRowVector(Tensor x, Tensor bias);
+
+    /** {@code out += x.sum(axis=0)} (adds, so gradients accumulate). */
+    public abstract void addColumnSums(Tensor x, Tensor out);
+
+    /** {@code x = tanh(x)} elementwise. */
+    public abstract void tanh(Tensor x);
+
+    /** {@code dx = dy * (1 - y^2)}: tanh's derivative written with its output y. */
+    public abstract void tanhBackward(Tensor y, Tensor dy, Tensor dx);
+
+    /**
+     * One LSTM step after the affine part. {@code a} (N, 4H) holds the raw activations with the gates
+     * in cs231n order i, f, o, g; they are replaced by sigmoid(i), sigmoid(f), sigmoid(o), tanh(g). Writes
+     * {@code c = f*cPrev + i*g}, {@code tanhC = tanh(c)} and {@code h = o*tanhC}, each (N, H).
+     */
+    public abstract void lstmGatesForward(Tensor a, Tensor cPrev, Tensor c, Tensor tanhC, Tensor h);
+
+    /**
+     * Backward of {@link #lstmGatesForward}: from the activated {@code gates} (N, 4H), {@code cPrev},
+     * {@code tanhC}, the total gradient {@code dh} on h and {@code dc} on c (both (N, H)), writes the
+     * raw-activation gradient {@code da} (N, 4H) and overwrites {@code dc} with the gradient on cPrev.
+     */
+    public abstract void lstmGatesBackward(Tensor gates, Tensor cPrev, Tensor tanhC, Tensor dh, Tensor dc, Tensor da);
+
+    /**
+     * Softmax cross-entropy over the rows of {@code scores} (M, V) with targets {@code y} (M) where
+     * {@code mask} (M) is set. Returns {@code scale * sum of -log p[y]} and writes
+     * {@code dScores = scale * (p - onehot(y))} on masked rows and zero elsewhere. {@code dScores}
+     * may be {@code scores} itself. Uses the max-shifted exponent, so large scores do not overflow.
+     */
+    public abstract double softmaxCrossEntropy(Tensor scores, int[] y, boolean[] mask, double scale, Tensor dScores);
+
+    /** {@code out[r, :] = table[idx[r], :]}. */
+    public abstract void gatherRows(Tensor table, int[] idx, Tensor out);
+
+    /** {@code dTable[idx[r], :] += dOut[r, :]}; repeated indices accumulate. */
+    public abstract void scatterAddRows(Tensor dOut, int[] idx, Tensor dTable);
+
+    /** {@code out[r] = argmax(x[r, :])}, the first index on ties (numpy's rule). */
+    public abstract void argmaxRows(Tensor x, int[] out);
+
+    /** {@code y += alpha * x}. */
+    public abstract void axpy(double alpha, Tensor x, Tensor y);
+
+    /** {@code x *= alpha}. */
+    public abstract void scale(Tensor x, double alpha);
+
+    /** Sum of squares, accumulated in double. */
+    public abstract double sumSquares(Tensor x);
+
+    /** Whether any element is NaN or infinite. */
+    public abstract boolean hasNonFinite(Tensor x);
+
+    static int rows(Tensor x, int cols) {
+        return cols == 0 ? 0 : x.size() / cols;
+    }
+
+    static int lastDim(Tensor x) {
+        return x.dim(x.rank() - 1);
+    }
+
+    static void requireSameSize(String what, Tensor a, Tensor b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException(what + ": sizes differ, " + Shapes.format(a.shape()) + " vs "
+                    + Shapes.format(b.shape()));
+        }
+    }
+
+    /** Matrix view (rows, cols) of a tensor whose last axis is the column axis. */
+    static int[] matrix(Tensor t) {
+        int cols = lastDim(t);
+        return new int[] {rows(t, cols), cols};
+    }
+
+    /** m, n, k and leading dimensions for a row-major gemm, after checking the shapes agree. */
+    static int[] gemmDims(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        int[] am = matrix(a);
+        int[] bm = matrix(b);
+        int[] cm = matrix(c);
+        int m = transA ? am[1] : am[0];
+        int k = transA ? am[0] : am[1];
+        int kb = transB ? bm[1] : bm[0];
+        int n = transB ? bm[0] : bm[1];
+        if (k != kb || cm[0] != m || cm[1] != n) {
+            throw new IllegalArgumentException("gemm: " + (transA ? "A^T " : "A ") + Shapes.format(am) + " times "
+                    + (transB ? "B^T " : "B ") + Shapes.format(bm) + " cannot produce C " + Shapes.format(cm));
+        }
+        return new int[] {m, n, k, am[1], bm[1], cm[1]};
+    }
+}
