@@ -217,6 +217,46 @@ final class F32Kernels extends Kernels {
     }
 
     @Override
+    public void lerp(Tensor acc, Tensor x, double decay) {
+        requireSameSize("lerp", acc, x);
+        float a = (float) decay;
+        float b = (float) (1 - decay);
+        float[] as = acc.f;
+        float[] xs = x.f;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            as[acc.offset + i] = a * as[acc.offset + i] + b * xs[x.offset + i];
+        }
+    }
+
+    @Override
+    public void lerpSquares(Tensor acc, Tensor x, double decay) {
+        requireSameSize("lerpSquares", acc, x);
+        float a = (float) decay;
+        float b = (float) (1 - decay);
+        float[] as = acc.f;
+        float[] xs = x.f;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            float v = xs[x.offset + i];
+            as[acc.offset + i] = a * as[acc.offset + i] + b * v * v;
+        }
+    }
+
+    @Override
+    public void addRatio(Tensor w, double alpha, Tensor num, Tensor den, double denScale, double eps) {
+        requireSameSize("addRatio", w, num);
+        requireSameSize("addRatio", w, den);
+        float a = (float) alpha;
+        float s = (float) denScale;
+        float e = (float) eps;
+        float[] ws = w.f;
+        float[] ns = num.f;
+        float[] ds = den.f;
+        for (int i = 0, n = w.size(); i < n; i++) {
+            ws[w.offset + i] += a * ns[num.offset + i] / ((float) Math.sqrt(ds[den.offset + i] * s) + e);
+        }
+    }
+
+    @Override
     public double sumSquares(Tensor x) {
         double s = 0;
         float[] xs = x.f;

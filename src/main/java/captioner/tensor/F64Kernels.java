@@ -227,6 +227,46 @@ final class F64Kernels extends Kernels {
     }
 
     @Override
+    public void lerp(Tensor acc, Tensor x, double decay) {
+        requireSameSize("lerp", acc, x);
+        double a = decay;
+        double b = (1 - decay);
+        double[] as = acc.d;
+        double[] xs = x.d;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            as[acc.offset + i] = a * as[acc.offset + i] + b * xs[x.offset + i];
+        }
+    }
+
+    @Override
+    public void lerpSquares(Tensor acc, Tensor x, double decay) {
+        requireSameSize("lerpSquares", acc, x);
+        double a = decay;
+        double b = (1 - decay);
+        double[] as = acc.d;
+        double[] xs = x.d;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            double v = xs[x.offset + i];
+            as[acc.offset + i] = a * as[acc.offset + i] + b * v * v;
+        }
+    }
+
+    @Override
+    public void addRatio(Tensor w, double alpha, Tensor num, Tensor den, double denScale, double eps) {
+        requireSameSize("addRatio", w, num);
+        requireSameSize("addRatio", w, den);
+        double a = alpha;
+        double s = denScale;
+        double e = eps;
+        double[] ws = w.d;
+        double[] ns = num.d;
+        double[] ds = den.d;
+        for (int i = 0, n = w.size(); i < n; i++) {
+            ws[w.offset + i] += a * ns[num.offset + i] / (Math.sqrt(ds[den.offset + i] * s) + e);
+        }
+    }
+
+    @Override
     public double sumSquares(Tensor x) {
         double s = 0;
         double[] xs = x.d;

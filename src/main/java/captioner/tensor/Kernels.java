@@ -69,6 +69,15 @@ public abstract class Kernels {
     /** {@code x *= alpha}. */
     public abstract void scale(Tensor x, double alpha);
 
+    /** {@code acc = decay * acc + (1 - decay) * x}: an exponential moving average. */
+    public abstract void lerp(Tensor acc, Tensor x, double decay);
+
+    /** {@code acc = decay * acc + (1 - decay) * x^2}: a moving average of squares. */
+    public abstract void lerpSquares(Tensor acc, Tensor x, double decay);
+
+    /** {@code w += alpha * num / (sqrt(den * denScale) + eps)}: the adaptive step of RMSProp and Adam. */
+    public abstract void addRatio(Tensor w, double alpha, Tensor num, Tensor den, double denScale, double eps);
+
     /** Sum of squares, accumulated in double. */
     public abstract double sumSquares(Tensor x);
 

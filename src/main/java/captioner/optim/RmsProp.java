@@ -1,0 +1,32 @@
+package captioner.optim;
+
+import captioner.tensor.DType;
+import captioner.tensor.Kernels;
+import captioner.tensor.Tensor;
+
+/**
+ * RMSProp (cs231n: decay 0.99, epsilon 1e-8): {@code cache = decay*cache + (1-decay)*dw^2;
+ * w -= lr * dw / (sqrt(cache) + eps)}.
+ */
+public final class RmsProp extends UpdateRule {
+    public static final double DECAY_RATE = 0.99;
+    public static final double EPSILON = 1e-8;
+
+    private final Tensor cache;
+
+    RmsProp(int size, DType dtype) {
+        cache = remember("cache", Tensor.zeros(dtype, size));
+    }
+
+    @Override
+    public String name() {
+        return "rmsprop";
+    }
+
+    @Override
+    public void update(Tensor w, Tensor dw, double learningRate) {
+        Kernels k = Kernels.of(w.dtype());
+        k.lerpSquares(cache, dw, DECAY_RATE);
+        k.addRatio(w, -learningRate, dw, cache, 1, EPSILON);
+    }
+}

@@ -1,0 +1,17 @@
+package captioner.optim;
+
+import captioner.tensor.Kernels;
+import captioner.tensor.Tensor;
+
+/** Vanilla stochastic gradient descent: {@code w -= lr * dw}. */
+public final class Sgd extends UpdateRule {
+    @Override
+    public String name() {
+        return "sgd";
+    }
+
+    @Override
+    public void update(Tensor w, Tensor dw, double learningRate) {
+        Kernels.of(w.dtype()).axpy(-learningRate, dw, w);
+    }
+}

@@ -1,0 +1,29 @@
+package captioner.optim;
+
+import captioner.tensor.DType;
+import captioner.tensor.Kernels;
+import captioner.tensor.Tensor;
+
+/** SGD with momentum (cs231n: momentum 0.9): {@code v = mu*v - lr*dw; w += v}. */
+public final class SgdMomentum extends UpdateRule {
+    public static final double MOMENTUM = 0.9;
+
+    private final Tensor velocity;
+
+    SgdMomentum(int size, DType dtype) {
+        velocity = remember("velocity", Tensor.zeros(dtype, size));
+    }
+
+    @Override
+    public String name() {
+        return "sgd_momentum";
+    }
+
+    @Override
+    public void update(Tensor w, Tensor dw, double learningRate) {
+        Kernels k = Kernels.of(w.dtype());
+        k.scale(velocity, MOMENTUM);
+        k.axpy(-learningRate, dw, velocity);
+        k.axpy(1, velocity, w);
+    }
+}

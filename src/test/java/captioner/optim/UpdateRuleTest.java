@@ -1,0 +1,115 @@
+package captioner.optim;
+
+import captioner.tensor.DType;
+import captioner.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static captioner.TestTensors.linspace;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UpdateRuleTest {
+    private static final int N = 20;
+
+    private static Tensor w() {
+        return linspace(-0.4, 0.6, N);
+    }
+
+    private static Tensor dw() {
+        return linspace(-0.6, 0.4, N);
+    }
+
+    @Test
+    void sgdStepsAgainstTheGradient() {
+        Tensor w = w(), dw = dw();
+        UpdateRule.create("sgd", N, DType.FLOAT64).update(w, dw, 0.1);
+        for (int i = 0; i < N; i++) {
+            assertEquals(w().get(i) - 0.1 * dw.get(i), w.get(i), 1e-15);
+        }
+    }
+
+    @Test
+    void momentumAccumulatesVelocity() {
+        Tensor w = w(), dw = dw();
+        UpdateRule rule = UpdateRule.create("sgd_momentum", N, DType.FLOAT64);
+        rule.update(w, dw, 0.1);
+        rule.update(w, dw, 0.1);
+        for (int i = 0; i < N; i++) {
+            // v1 = -lr dw; v2 = 0.9 v1 - lr dw; w2 = w0 + v1 + v2
+            double v1 = -0.1 * dw.get(i);
+            double v2 = 0.9 * v1 - 0.1 * dw.get(i);
+            assertEquals(w().get(i) + v1 + v2, w.get(i), 1e-15);
+        }
+    }
+
+    @Test
+    void rmspropFirstStepIsTenTimesLearningRateTimesSign() {
+        Tensor w = w(), dw = dw();
+        UpdateRule.create("rmsprop", N, DType.FLOAT64).update(w, dw, 1e-2);
+        for (int i = 0; i < N; i++) {
+            double g = dw.get(i);
+            double expected = w().get(i) - 1e-2 * g / (Math.sqrt(0.01 * g * g) + 1e-8);
+            assertEquals(expected, w.get(i), 1e-15);
+        }
+    }
+
+    @Test
+    void adamMatchesCs231nFormulaOverSeveralSteps() {
+        Tensor w = w();
+        UpdateRule rule = UpdateRule.create("adam", N, DType.FLOAT64);
+        double[] ref = w().toDoubleArray();
+        double[] m = new double[N], v = new double[N];
+        for (int t = 1; t <= 5; t++) {
+            Tensor dw = linspace(-0.6 + 0.1 * t, 0.4 * t, N);
+            rule.update(w, dw, 1e-2);
+            for (int i = 0; i < N; i++) {
+                double g = dw.get(i);
+                m[i] = 0.9 * m[i] + 0.1 * g;
+                v[i] = 0.999 * v[i] + 0.001 * g * g;
+                double mb = m[i] / (1 - Math.pow(0.9, t));
+                double vb = v[i] / (1 - Math.pow(0.999, t));
+                ref[i] -= 1e-2 * mb / (Math.sqrt(vb) + 1e-8);
+            }
+        }
+        for (int i = 0; i < N; i++) {
+            assertEquals(ref[i], w.get(i), 1e-14);
+        }
+        assertEquals(5, ((Adam) rule).steps());
+    }
+
+    @Test
+    void adamFirstStepMovesEachWeightByTheLearningRate() {
+        Tensor w = Tensor.zeros(DType.FLOAT32, 3);
+        Tensor dw = Tensor.of(DType.FLOAT32, new double[] {3, -0.001, 250}, 3);
+        UpdateRule.create("adam", 3, DType.FLOAT32).update(w, dw, 5e-3);
+        assertEquals(-5e-3, w.get(0), 1e-8);
+        assertEquals(5e-3, w.get(1), 1e-7);
+        assertEquals(-5e-3, w.get(2), 1e-8);
+    }
+
+    @Test
+    void stateRestoresExactly() {
+        UpdateRule a = UpdateRule.create("adam", N, DType.FLOAT64);
+        Tensor wa = w();
+        a.update(wa, dw(), 1e-2);
+        UpdateRule b = UpdateRule.create("adam", N, DType.FLOAT64);
+        b.restore(Map.of("m", a.state().get("m").copy(DType.FLOAT64), "v", a.state().get("v").copy(DType.FLOAT64),
+                "t", a.state().get("t").copy(DType.FLOAT64)));
+        Tensor wb = wa.copy(DType.FLOAT64);
+        a.update(wa, dw(), 1e-2);
+        b.update(wb, dw(), 1e-2);
+        for (int i = 0; i < N; i++) {
+            assertEquals(wa.get(i), wb.get(i), 0.0);
+        }
+    }
+
+    @Test
+    void unknownRuleNamesTheChoices() {
+        String msg = assertThrows(IllegalArgumentException.class, () -> UpdateRule.create("adagrad", 3, DType.FLOAT32))
+                .getMessage();
+        assertTrue(msg.contains("'adagrad'") && msg.contains("sgd, sgd_momentum, rmsprop, adam"), msg);
+    }
+}
