@@ -30,6 +30,18 @@ public record ModelConfig(CellType cell, int vocabSize, int inputDim, int wordve
                 vocab.endIdx());
     }
 
+    /**
+     * Matrix-product FLOPs (2 per multiply-add) of one caption's forward and backward pass over
+     * {@code steps} time steps: the feature projection and its weight gradient (4DH), the recurrent
+     * input and hidden products with both their gradients (6·T·gH·(W + H), g = 4 gates for the LSTM),
+     * and the vocabulary scores with both gradients (6·T·H·V). Elementwise work is not counted.
+     */
+    public double flopsPerCaption(int steps) {
+        double h = hiddenDim;
+        double gh = cell.gates * h;
+        return 4.0 * inputDim * h + 6.0 * steps * gh * (wordvecDim + h) + 6.0 * steps * h * vocabSize;
+    }
+
     private static void positive(String name, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + ": expected a positive size but got " + value);

@@ -5,6 +5,11 @@ public final class FloatMath {
     private FloatMath() {
     }
 
+    /** Which implementation runs. */
+    public static String implementation() {
+        return "scalar";
+    }
+
     public static void sigmoid(float[] a, int off, int len) {
         for (int i = off; i < off + len; i++) {
             a[i] = (float) F64Kernels.sigmoid(a[i]);

@@ -1,0 +1,109 @@
+package captioner.cli;
+
+import captioner.model.CaptioningModel;
+import captioner.model.CellType;
+import captioner.model.ModelConfig;
+import captioner.optim.UpdateRule;
+import captioner.tensor.Blas;
+import captioner.tensor.DType;
+import captioner.tensor.FloatMath;
+import captioner.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+/** Times single-process training steps (loss, backward, Adam) of the cs231n configuration. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time training steps (loss + backward + Adam) in one process; prints captions/s and GFLOP/s.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--cell", description = "rnn, lstm or both (default: ${DEFAULT-VALUE}).", defaultValue = "both")
+    String cell;
+
+    @Option(names = "--batch-size", description = "Captions per step, N (default: ${DEFAULT-VALUE}).", defaultValue = "100")
+    int batchSize;
+
+    @Option(names = "--vocab", description = "Vocabulary size V (default: ${DEFAULT-VALUE}).", defaultValue = "1004")
+    int vocab;
+
+    @Option(names = "--input-dim", description = "Feature width D (default: ${DEFAULT-VALUE}).", defaultValue = "512")
+    int inputDim;
+
+    @Option(names = "--wordvec", description = "Word vector width W (default: ${DEFAULT-VALUE}).", defaultValue = "256")
+    int wordvec;
+
+    @Option(names = "--hidden", description = "Hidden width H (default: ${DEFAULT-VALUE}).", defaultValue = "512")
+    int hidden;
+
+    @Option(names = "--caption-length", description = "Tokens per caption incl. <START> (default: ${DEFAULT-VALUE}).",
+            defaultValue = "17")
+    int captionLength;
+
+    @Option(names = "--dtype", description = "float32 or float64 (default: ${DEFAULT-VALUE}).", defaultValue = "float32")
+    String dtype;
+
+    @Option(names = "--warmup", description = "Untimed steps first (default: ${DEFAULT-VALUE}).", defaultValue = "15")
+    int warmup;
+
+    @Option(names = "--seconds", description = "Time each cell for about this long (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
+    double seconds;
+
+    @Override
+    public Integer call() {
+        DType type = DType.parse(dtype);
+        List<CellType> cells = cell.equalsIgnoreCase("both") ? List.of(CellType.LSTM, CellType.RNN) : List.of(CellType.parse(cell));
+        if (batchSize < 1 || captionLength < 2 || warmup < 0 || seconds <= 0) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, --caption-length >= 2, --warmup >= 0 and "
+                    + "--seconds > 0");
+        }
+        System.out.printf("BLAS %s, float32 math %s, %d cores, OPENBLAS_CORETYPE=%s%n", Blas.implementation(),
+                FloatMath.implementation(), Runtime.getRuntime().availableProcessors(),
+                System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(auto)"));
+        for (CellType c : cells) {
+            ModelConfig config = new ModelConfig(c, vocab, inputDim, wordvec, hidden, 0, 1, 2);
+            double flops = config.flopsPerCaption(captionLength - 1);
+            double[] r = measure(config, type);
+            System.out.printf("%-4s %8.1f captions/s  %7.1f GFLOP/s  (%.3g FLOP/caption, %.1f ms/step, N=%d, %s)%n",
+                    c.label(), r[0], r[0] * flops / 1e9, flops, 1000.0 * batchSize / r[0], batchSize, type.label());
+        }
+        return 0;
+    }
+
+    /** Returns {captions per second}. */
+    private double[] measure(ModelConfig config, DType type) {
+        Random rng = new Random(1);
+        CaptioningModel model = CaptioningModel.initialized(config, type, 1);
+        UpdateRule adam = UpdateRule.create("adam", model.layout().size(), type);
+        Tensor grads = model.layout().zeros(type);
+        Tensor features = Tensor.zeros(type, batchSize, config.inputDim());
+        for (int i = 0; i < features.size(); i++) {
+            features.set(i, rng.nextGaussian());
+        }
+        int[] captions = new int[batchSize * captionLength];
+        for (int i = 0; i < captions.length; i++) {
+            captions[i] = rng.nextInt(config.vocabSize());
+        }
+        for (int i = 0; i < warmup; i++) {
+            step(model, adam, grads, features, captions);
+        }
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        int steps = 0;
+        do {
+            step(model, adam, grads, features, captions);
+            steps++;
+        } while (System.nanoTime() < deadline);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return new double[] {steps * (double) batchSize / elapsed};
+    }
+
+    private void step(CaptioningModel model, UpdateRule adam, Tensor grads, Tensor features, int[] captions) {
+        grads.fill(0);
+        model.loss(features, captions, captionLength, grads);
+        adam.update(model.params(), grads, 5e-3);
+    }
+}

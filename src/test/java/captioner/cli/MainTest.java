@@ -1,0 +1,91 @@
+package captioner.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MainTest {
+
+    /** Runs the command line with stdout and stderr captured; returns {exit, out, err}. */
+    static Object[] run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Object[] {code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void helpListsEveryCommandWithOneLine() {
+        Object[] r = run("--help");
+        assertEquals(0, r[0]);
+        String out = (String) r[1];
+        assertTrue(out.contains("gradcheck  Check every parameter"), out);
+        assertTrue(out.contains("bench      Time training steps"), out);
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"gradcheck", "bench"}) {
+            Object[] r = run(command, "--help");
+            assertEquals(0, r[0], command);
+            assertTrue(((String) r[1]).contains("Usage: captioner " + command), command + ": " + r[1]);
+        }
+    }
+
+    @Test
+    void gradcheckPrintsATableAndPasses() {
+        Object[] r = run("gradcheck", "--cell", "lstm");
+        String out = (String) r[1];
+        assertEquals(0, r[0], out + r[2]);
+        for (String p : new String[] {"W_embed", "W_proj", "b_proj", "Wx", "Wh", "b ", "W_vocab", "b_vocab"}) {
+            assertTrue(out.contains("lstm  " + p), p + " missing from\n" + out);
+        }
+        assertTrue(out.contains("(5,16)"), "LSTM Wx is W x 4H:\n" + out);
+        assertTrue(out.contains("all gradients match"), out);
+    }
+
+    @Test
+    void unknownCellIsABadInputWithoutStackTrace() {
+        Object[] r = run("gradcheck", "--cell", "gru");
+        assertEquals(Main.EXIT_BAD_INPUT, r[0]);
+        String err = (String) r[2];
+        assertTrue(err.contains("error: unknown cell type 'gru'; expected rnn or lstm"), err);
+        assertTrue(!err.contains("\tat "), "no stack trace without --verbose:\n" + err);
+    }
+
+    @Test
+    void verbosePrintsTheStackTrace() {
+        Object[] r = run("--verbose", "gradcheck", "--cell", "gru");
+        assertEquals(Main.EXIT_BAD_INPUT, r[0]);
+        assertTrue(((String) r[2]).contains("\tat captioner."), (String) r[2]);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Object[] r = run("bench", "--no-such-flag");
+        assertEquals(2, r[0]);
+        assertTrue(((String) r[2]).contains("Unknown option: '--no-such-flag'"), (String) r[2]);
+    }
+
+    @Test
+    void benchRunsAndReportsThroughput() {
+        Object[] r = run("bench", "--cell", "rnn", "--batch-size", "4", "--vocab", "20", "--input-dim", "8",
+                "--wordvec", "8", "--hidden", "8", "--caption-length", "5", "--warmup", "1", "--seconds", "0.2");
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).matches("(?s).*rnn +[0-9.]+ captions/s +[0-9.]+ GFLOP/s.*"), (String) r[1]);
+    }
+}
