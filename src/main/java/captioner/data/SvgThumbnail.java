@@ -1,0 +1,63 @@
+package captioner.data;
+
+/**
+ * A tiny offline picture of a synthetic scene, as a {@code data:image/svg+xml} URL that any browser shows: the
+ * background colour stands for the place, each of the {@code count} objects is a shape in the object's colour
+ * (outlined, so white shows on snow), and the object's name is written underneath. About 400 characters.
+ */
+final class SvgThumbnail {
+    /** SVG named colours for the places, in {@link SyntheticWorld#PLACES} order. */
+    private static final String[] PLACE_FILL = {"khaki", "silver", "lightgreen", "wheat", "snow", "lightblue"};
+    private static final int WIDTH = 96;
+    private static final int HEIGHT = 64;
+    private static final String HEX = "0123456789ABCDEF";
+
+    private SvgThumbnail() {
+    }
+
+    static String url(SyntheticScene s) {
+        StringBuilder svg = new StringBuilder(320);
+        svg.append("<svg xmlns='http://www.w3.org/2000/svg' width='").append(WIDTH).append("' height='")
+                .append(HEIGHT).append("'><rect width='").append(WIDTH).append("' height='").append(HEIGHT)
+                .append("' fill='").append(PLACE_FILL[s.place()]).append("'/>");
+        int step = WIDTH / (s.count() + 1);
+        for (int i = 1; i <= s.count(); i++) {
+            shape(svg, s.object(), i * step, 26, s.colourWord());
+        }
+        svg.append("<text x='48' y='59' font-size='11' text-anchor='middle'>").append(s.objectWord())
+                .append("</text></svg>");
+        return "data:image/svg+xml," + percentEncode(svg);
+    }
+
+    /** One shape per object kind so that kinds differ at a glance: circle, square, triangle, diamond, ellipse. */
+    private static void shape(StringBuilder svg, int object, int cx, int cy, String fill) {
+        String paint = " fill='" + fill + "' stroke='black'/>";
+        switch (object % 5) {
+            case 0 -> svg.append("<circle cx='").append(cx).append("' cy='").append(cy).append("' r='12'").append(paint);
+            case 1 -> svg.append("<rect x='").append(cx - 11).append("' y='").append(cy - 11)
+                    .append("' width='22' height='22'").append(paint);
+            case 2 -> svg.append("<polygon points='").append(cx).append(',').append(cy - 13).append(' ')
+                    .append(cx + 13).append(',').append(cy + 11).append(' ').append(cx - 13).append(',')
+                    .append(cy + 11).append("'").append(paint);
+            case 3 -> svg.append("<polygon points='").append(cx).append(',').append(cy - 14).append(' ')
+                    .append(cx + 12).append(',').append(cy).append(' ').append(cx).append(',').append(cy + 14)
+                    .append(' ').append(cx - 12).append(',').append(cy).append("'").append(paint);
+            default -> svg.append("<ellipse cx='").append(cx).append("' cy='").append(cy)
+                    .append("' rx='14' ry='8'").append(paint);
+        }
+    }
+
+    /** Percent-encodes what a URL may not hold literally (RFC 3986); quotes and slashes stay readable. */
+    private static String percentEncode(CharSequence text) {
+        StringBuilder out = new StringBuilder(text.length() + 64);
+        for (byte b : text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int ch = b & 0xff;
+            if (ch == '<' || ch == '>' || ch == '"' || ch == '#' || ch == '%' || ch <= 0x20 || ch > 0x7e) {
+                out.append('%').append(HEX.charAt(ch >> 4)).append(HEX.charAt(ch & 0xf));
+            } else {
+                out.append((char) ch);
+            }
+        }
+        return out.toString();
+    }
+}
