@@ -3,7 +3,7 @@ package captioner.data;
 /**
  * A tiny offline picture of a synthetic scene, as a {@code data:image/svg+xml} URL that any browser shows: the
  * background colour stands for the place, each of the {@code count} objects is a shape in the object's colour
- * (outlined, so white shows on snow), and the object's name is written underneath. About 400 characters.
+ * (outlined, so white shows on snow; at most 20 pixels wide, so three fit side by side), and the object's name is written underneath. About 400 characters.
  */
 final class SvgThumbnail {
     /** SVG named colours for the places, in {@link SyntheticWorld#PLACES} order. */
@@ -11,6 +11,8 @@ final class SvgThumbnail {
     private static final int WIDTH = 96;
     private static final int HEIGHT = 64;
     private static final String HEX = "0123456789ABCDEF";
+    /** Shape per object, in {@link SyntheticWorld#OBJECTS} order: 0 circle, 1 square, 2 triangle, 3 diamond, 4 ellipse. */
+    private static final int[] SHAPE = {4, 2, 3, 4, 1, 1, 4, 0, 3, 2};
 
     private SvgThumbnail() {
     }
@@ -29,21 +31,21 @@ final class SvgThumbnail {
         return "data:image/svg+xml," + percentEncode(svg);
     }
 
-    /** One shape per object kind so that kinds differ at a glance: circle, square, triangle, diamond, ellipse. */
+    /** A shape roughly suggesting the object (ball: circle, kite: diamond, car: square...); the label tells the rest. */
     private static void shape(StringBuilder svg, int object, int cx, int cy, String fill) {
         String paint = " fill='" + fill + "' stroke='black'/>";
-        switch (object % 5) {
-            case 0 -> svg.append("<circle cx='").append(cx).append("' cy='").append(cy).append("' r='12'").append(paint);
-            case 1 -> svg.append("<rect x='").append(cx - 11).append("' y='").append(cy - 11)
-                    .append("' width='22' height='22'").append(paint);
+        switch (SHAPE[object]) {
+            case 0 -> svg.append("<circle cx='").append(cx).append("' cy='").append(cy).append("' r='10'").append(paint);
+            case 1 -> svg.append("<rect x='").append(cx - 10).append("' y='").append(cy - 10)
+                    .append("' width='20' height='20'").append(paint);
             case 2 -> svg.append("<polygon points='").append(cx).append(',').append(cy - 13).append(' ')
-                    .append(cx + 13).append(',').append(cy + 11).append(' ').append(cx - 13).append(',')
+                    .append(cx + 10).append(',').append(cy + 11).append(' ').append(cx - 10).append(',')
                     .append(cy + 11).append("'").append(paint);
             case 3 -> svg.append("<polygon points='").append(cx).append(',').append(cy - 14).append(' ')
-                    .append(cx + 12).append(',').append(cy).append(' ').append(cx).append(',').append(cy + 14)
-                    .append(' ').append(cx - 12).append(',').append(cy).append("'").append(paint);
+                    .append(cx + 10).append(',').append(cy).append(' ').append(cx).append(',').append(cy + 14)
+                    .append(' ').append(cx - 10).append(',').append(cy).append("'").append(paint);
             default -> svg.append("<ellipse cx='").append(cx).append("' cy='").append(cy)
-                    .append("' rx='14' ry='8'").append(paint);
+                    .append("' rx='10' ry='7'").append(paint);
         }
     }
 

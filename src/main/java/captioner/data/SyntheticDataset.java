@@ -13,6 +13,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 
 /**
  * Writes the embedded default dataset: a complete cs231n-layout directory (see {@link Cs231nLayout}) of synthetic
@@ -108,23 +109,26 @@ public final class SyntheticDataset {
         return SvgThumbnail.url(world.scene(split, index));
     }
 
-    /** Writes the features and urls of one split and returns its caption rows for the captions file. */
+    /**
+     * Builds one split's features and captions, writes its features and urls files, and returns its caption rows
+     * for the captions file. The features array is garbage once this returns, before the next split is built.
+     */
     private static int[][] writeSplit(Path dir, SyntheticWorld world, String split, int images) throws IOException {
+        float[][] features = new float[images][world.featureDim()];
         int[][] captions = new int[images * CAPTIONS_PER_IMAGE][];
         int[] scratch = new int[CAPTIONS_PER_IMAGE * CAPTION_LENGTH];
-        writeAtomically(dir.resolve(FeatureKind.PCA.fileName(split)), tmp -> {
-            float[][] features = new float[images][world.featureDim()];
-            for (int i = 0; i < images; i++) {
-                SyntheticScene scene = world.scene(split, i);
-                world.features(split, i, scene, features[i]);
-                SyntheticCaptions.encode(scene, world.captionRandom(split, i), world.vocabulary(),
-                        CAPTIONS_PER_IMAGE, CAPTION_LENGTH, scratch, 0);
-                for (int k = 0; k < CAPTIONS_PER_IMAGE; k++) {
-                    int row = i * CAPTIONS_PER_IMAGE + k;
-                    captions[row] = new int[CAPTION_LENGTH];
-                    System.arraycopy(scratch, k * CAPTION_LENGTH, captions[row], 0, CAPTION_LENGTH);
-                }
+        for (int i = 0; i < images; i++) {
+            SyntheticScene scene = world.scene(split, i);
+            world.features(split, i, scene, features[i]);
+            SyntheticCaptions.encode(scene, world.captionRandom(split, i), world.vocabulary(), CAPTIONS_PER_IMAGE,
+                    CAPTION_LENGTH, scratch, 0);
+            for (int k = 0; k < CAPTIONS_PER_IMAGE; k++) {
+                captions[i * CAPTIONS_PER_IMAGE + k] =
+                        Arrays.copyOfRange(scratch, k * CAPTION_LENGTH, (k + 1) * CAPTION_LENGTH);
             }
+        }
+        writeAtomically(dir.resolve(FeatureKind.PCA.fileName(split)), tmp -> {
+            // jhdf's writer takes a whole Java array; a float[][] of rows is what it maps to an (n, d) dataset.
             try (WritableHdfFile h5 = HdfFile.write(tmp)) {
                 h5.putDataset(Cs231nLayout.FEATURES_DATASET, features);
             }

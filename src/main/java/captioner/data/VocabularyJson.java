@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +60,7 @@ public final class VocabularyJson {
                     + (indices == null ? "missing" : "not an object") + "; " + EXPECTED);
         }
         Map<String, Integer> wordToIdx = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = indices.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : indices.properties()) {
             if (!e.getValue().canConvertToInt() || !e.getValue().isIntegralNumber()) {
                 throw new BadInputException(source + ": word_to_idx['" + e.getKey() + "'] is " + e.getValue()
                         + "; expected an integer index");
