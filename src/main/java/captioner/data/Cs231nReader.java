@@ -23,8 +23,9 @@ import java.util.Map;
  *
  * <p>Dtypes: captions and image indices may be any HDF5 integer type (int32 as cs231n writes them, also int64,
  * int8/16 and uint8..uint64 as h5py may write them); values are range-checked and held as {@code int}. Features
- * must be floating point: float32 (or float16) as is, float64 narrowed to float32. Any layout jhdf reads is fine:
- * contiguous, compact or chunked, with gzip, shuffle, fletcher32, lzf or lz4 filters. Caption length T may be any
+ * must be floating point: float32 (or float16) as is, float64 narrowed to float32. Any layout and filter jhdf reads
+ * is fine; contiguous and chunked files with gzip, shuffle and fletcher32, in the old and the latest HDF5 format,
+ * are tested. Caption length T may be any
  * value from 2 (cs231n: 17) but must be the same in every split; feature width likewise.
  *
  * <p>Where the directory lives: plain paths and {@code file:} URIs are read in place; other URIs go through Hadoop's
