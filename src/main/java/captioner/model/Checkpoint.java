@@ -1,0 +1,257 @@
+package captioner.model;
+
+import captioner.BadInputException;
+import captioner.tensor.DType;
+import captioner.tensor.Tensor;
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.api.WritableGroup;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training state in one self-contained HDF5 file, readable by name from h5py:
+ * <pre>
+ * /params/&lt;name&gt;              each cs231n parameter in its cs231n shape (float32 or float64)
+ * /optimizer/&lt;state&gt;/&lt;name&gt;   the update rule's memory per parameter (Adam: m, v), same shapes
+ * /optimizer/t                 Adam's step count (when the rule has one)
+ * /vocab/idx_to_word           the vocabulary, word i at row i
+ * /history/loss                the loss of every iteration so far
+ * attributes on /              format, cell, update_rule, iteration, epoch, learning_rate, seed, config (JSON)
+ * </pre>
+ * The sampling RNG is a pure function of (seed, iteration, partition), so seed and iteration are
+ * its whole state. Files are written to a local path; callers move them into place atomically.
+ */
+public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, String updateRule,
+                         Map<String, Tensor> optimizerState, long iteration, int epoch, double learningRate,
+                         double[] lossHistory, long seed, String configJson) {
+
+    public static final String FORMAT = "spark-captioner checkpoint 1";
+
+    /** Writes this checkpoint to a new local file. */
+    public void write(Path file) {
+        ParamLayout layout = new ParamLayout(model);
+        try (WritableHdfFile f = HdfFile.write(file)) {
+            f.putAttribute("format", FORMAT);
+            f.putAttribute("cell", model.cell().label());
+            f.putAttribute("update_rule", updateRule);
+            f.putAttribute("iteration", iteration);
+            f.putAttribute("epoch", (long) epoch);
+            f.putAttribute("learning_rate", learningRate);
+            f.putAttribute("seed", seed);
+            f.putAttribute("config", configJson == null ? "{}" : configJson);
+            putLayout(f.putGroup("params"), layout, params);
+            WritableGroup opt = f.putGroup("optimizer");
+            for (Map.Entry<String, Tensor> e : optimizerState.entrySet()) {
+                if (e.getValue().size() == layout.size()) {
+                    putLayout(opt.putGroup(e.getKey()), layout, e.getValue());
+                } else {
+                    opt.putDataset(e.getKey(), e.getValue().toDoubleArray());
+                }
+            }
+            f.putGroup("vocab").putDataset("idx_to_word", vocab.words().toArray(new String[0]));
+            // jhdf cannot write an empty dataset; a fresh run's history starts with a NaN placeholder that reads skip.
+            f.putGroup("history").putDataset("loss", lossHistory.length == 0 ? new double[] {Double.NaN} : lossHistory);
+        }
+    }
+
+    private static void putLayout(WritableGroup group, ParamLayout layout, Tensor flat) {
+        for (ParamLayout.Entry e : layout.entries()) {
+            group.putDataset(e.name(), javaArray(layout.view(flat, e.name())));
+        }
+    }
+
+    /** A float[] / double[] (rank 1) or float[][] / double[][] (rank 2) copy, the shapes jhdf writes. */
+    private static Object javaArray(Tensor t) {
+        boolean f32 = t.dtype() == DType.FLOAT32;
+        double[] v = t.toDoubleArray();
+        if (t.rank() == 1) {
+            if (!f32) {
+                return v;
+            }
+            float[] out = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                out[i] = (float) v[i];
+            }
+            return out;
+        }
+        int rows = t.dim(0);
+        int cols = t.dim(1);
+        Object out = f32 ? new float[rows][cols] : new double[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                if (f32) {
+                    ((float[][]) out)[r][c] = (float) v[r * cols + c];
+                } else {
+                    ((double[][]) out)[r][c] = v[r * cols + c];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Reads a checkpoint written by {@link #write}; {@code source} names it in error messages. */
+    public static Checkpoint read(Path file, String source, DType dtype) {
+        try (HdfFile f = new HdfFile(file)) {
+            String format = stringAttribute(f, "format", source);
+            if (!FORMAT.equals(format)) {
+                throw new BadInputException(source + ": attribute 'format' is '" + format + "'; expected '" + FORMAT + "'");
+            }
+            List<String> words = Arrays.asList((String[]) dataset(f, "/vocab/idx_to_word", source).getData());
+            Vocabulary vocab = new Vocabulary(words, source + " /vocab/idx_to_word");
+            Params p = readParams(f, source, dtype, vocab);
+            ParamLayout layout = new ParamLayout(p.config());
+            Map<String, Tensor> state = new LinkedHashMap<>();
+            Node opt = f.getChild("optimizer");
+            if (opt instanceof Group g) {
+                for (Node child : g.getChildren().values()) {
+                    if (child instanceof Group moments) {
+                        Tensor flat = layout.zeros(dtype);
+                        for (ParamLayout.Entry e : layout.entries()) {
+                            copyInto(dataset(moments, e.name(), source), layout.view(flat, e.name()), source);
+                        }
+                        state.put(child.getName(), flat);
+                    } else {
+                        Dataset d = (Dataset) child;
+                        state.put(child.getName(), Tensor.wrap(toDoubles(d.getDataFlat(), source + " " + d.getPath())));
+                    }
+                }
+            }
+            double[] history = toDoubles(dataset(f, "/history/loss", source).getDataFlat(), source + " /history/loss");
+            if (history.length == 1 && Double.isNaN(history[0])) {
+                history = new double[0];
+            }
+            return new Checkpoint(p.config(), vocab, p.params(), stringAttribute(f, "update_rule", source), state,
+                    longAttribute(f, "iteration", source), (int) longAttribute(f, "epoch", source),
+                    ((Number) attribute(f, "learning_rate", source).getData()).doubleValue(), history,
+                    longAttribute(f, "seed", source), stringAttribute(f, "config", source));
+        } catch (BadInputException e) {
+            throw e;
+        } catch (RuntimeException | InternalError e) {
+            throw new BadInputException(source + ": not a readable checkpoint (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Parameters and the config their shapes imply. */
+    public record Params(ModelConfig config, Tensor params) {
+    }
+
+    /**
+     * Reads {@code /params/*} from any HDF5 file (a checkpoint, a final model, or one written by
+     * h5py), inferring the cell and sizes from the shapes: Wh is H×H for rnn and H×4H for lstm.
+     * Special tokens come from {@code vocab}, whose size must match W_embed's rows.
+     */
+    public static Params readParams(Path file, String source, DType dtype, Vocabulary vocab) {
+        try (HdfFile f = new HdfFile(file)) {
+            return readParams(f, source, dtype, vocab);
+        } catch (BadInputException e) {
+            throw e;
+        } catch (RuntimeException | InternalError e) {
+            throw new BadInputException(source + ": not a readable HDF5 file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Params readParams(HdfFile f, String source, DType dtype, Vocabulary vocab) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (String name : ParamLayout.NAMES) {
+            shapes.put(name, dataset(f, "/params/" + name, source).getDimensions());
+        }
+        int[] embed = shapes.get("W_embed");
+        int[] proj = shapes.get("W_proj");
+        int[] wh = shapes.get("Wh");
+        if (embed.length != 2 || proj.length != 2 || wh.length != 2) {
+            throw new BadInputException(source + ": /params/W_embed, W_proj and Wh must be matrices; got shapes "
+                    + Arrays.toString(embed) + ", " + Arrays.toString(proj) + ", " + Arrays.toString(wh));
+        }
+        int h = wh[0];
+        CellType cell = wh[1] == h ? CellType.RNN : wh[1] == 4 * h ? CellType.LSTM : null;
+        if (cell == null) {
+            throw new BadInputException(source + ": /params/Wh has shape " + Arrays.toString(wh)
+                    + "; expected H×H (rnn) or H×4H (lstm)");
+        }
+        if (embed[0] != vocab.size()) {
+            throw new BadInputException(source + ": /params/W_embed has " + embed[0] + " rows (vocabulary size) but the "
+                    + "data's vocabulary has " + vocab.size() + " words; expected them to match");
+        }
+        ModelConfig config = ModelConfig.of(cell, vocab, proj[0], embed[1], h);
+        ParamLayout layout = new ParamLayout(config);
+        Tensor params = layout.zeros(dtype);
+        for (ParamLayout.Entry e : layout.entries()) {
+            int[] actual = shapes.get(e.name());
+            if (!Arrays.equals(actual, e.shape())) {
+                throw new BadInputException(source + ": /params/" + e.name() + " has shape " + Arrays.toString(actual)
+                        + "; expected " + Arrays.toString(e.shape()) + " for a " + cell.label() + " with V=" + vocab.size()
+                        + ", D=" + proj[0] + ", W=" + embed[1] + ", H=" + h);
+            }
+            copyInto(dataset(f, "/params/" + e.name(), source), layout.view(params, e.name()), source);
+        }
+        return new Params(config, params);
+    }
+
+    private static void copyInto(Dataset d, Tensor target, String source) {
+        double[] v = toDoubles(d.getDataFlat(), source + " " + d.getPath());
+        if (v.length != target.size()) {
+            throw new BadInputException(source + ": " + d.getPath() + " has " + v.length + " values; expected "
+                    + target.size());
+        }
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new BadInputException(source + ": " + d.getPath() + " holds a non-finite value at flat index " + i);
+            }
+            target.set(i, v[i]);
+        }
+    }
+
+    private static double[] toDoubles(Object data, String where) {
+        if (data instanceof float[] a) {
+            double[] out = new double[a.length];
+            for (int i = 0; i < a.length; i++) {
+                out[i] = a[i];
+            }
+            return out;
+        }
+        if (data instanceof double[] a) {
+            return a;
+        }
+        throw new BadInputException(where + ": expected float32 or float64 values but got "
+                + (data == null ? "nothing" : data.getClass().getSimpleName()));
+    }
+
+    private static Dataset dataset(Group g, String path, String source) {
+        Node n;
+        try {
+            n = g.getByPath(path);
+        } catch (RuntimeException e) {
+            n = null;
+        }
+        if (!(n instanceof Dataset d)) {
+            throw new BadInputException(source + ": no dataset " + path + (path.startsWith("/params/")
+                    ? "; expected /params/<name> for each of " + ParamLayout.NAMES : ""));
+        }
+        return d;
+    }
+
+    private static Attribute attribute(Node n, String name, String source) {
+        Attribute a = n.getAttribute(name);
+        if (a == null) {
+            throw new BadInputException(source + ": no attribute '" + name + "' on /");
+        }
+        return a;
+    }
+
+    private static String stringAttribute(Node n, String name, String source) {
+        return String.valueOf(attribute(n, name, source).getData());
+    }
+
+    private static long longAttribute(Node n, String name, String source) {
+        return ((Number) attribute(n, name, source).getData()).longValue();
+    }
+}

@@ -1,0 +1,47 @@
+package captioner.train;
+
+import captioner.tensor.DType;
+import captioner.tensor.Kernels;
+import captioner.tensor.Tensor;
+
+import java.io.Serializable;
+
+/**
+ * The summed loss and gradient of some partitions' captions, tagged with the index of the first
+ * partition it covers. Sums are always combined in index order, so the result does not depend on
+ * which task finished first: the same data, config, seed and partition count give bitwise the
+ * same parameters run after run.
+ */
+final class PartialGradient implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final int index;
+    double lossSum;
+    long captions;
+    /** The slowest task's compute time among the partitions covered. */
+    long computeNanos;
+    private final float[] g32;
+    private final double[] g64;
+
+    PartialGradient(int index, double lossSum, long captions, long computeNanos, Tensor grads) {
+        this.index = index;
+        this.lossSum = lossSum;
+        this.captions = captions;
+        this.computeNanos = computeNanos;
+        this.g32 = grads.dtype() == DType.FLOAT32 ? grads.floatStorage() : null;
+        this.g64 = grads.dtype() == DType.FLOAT64 ? grads.doubleStorage() : null;
+    }
+
+    Tensor gradient() {
+        return g32 != null ? Tensor.wrap(g32, g32.length) : Tensor.wrap(g64, g64.length);
+    }
+
+    /** Adds {@code other} into this one (the caller orders the calls by index). */
+    void add(PartialGradient other) {
+        lossSum += other.lossSum;
+        captions += other.captions;
+        computeNanos = Math.max(computeNanos, other.computeNanos);
+        Tensor mine = gradient();
+        Kernels.of(mine.dtype()).axpy(1, other.gradient(), mine);
+    }
+}

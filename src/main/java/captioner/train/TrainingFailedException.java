@@ -1,0 +1,8 @@
+package captioner.train;
+
+/** A run that cannot go on (a non-finite loss or gradient); the last good checkpoint stays in place. */
+public final class TrainingFailedException extends RuntimeException {
+    public TrainingFailedException(String message) {
+        super(message);
+    }
+}

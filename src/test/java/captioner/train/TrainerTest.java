@@ -1,0 +1,171 @@
+package captioner.train;
+
+import captioner.BadInputException;
+import captioner.model.CellType;
+import captioner.model.Checkpoint;
+import captioner.tensor.DType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainerTest {
+    @TempDir
+    Path tmp;
+
+    private static final SparkTesting.Data DATA = SparkTesting.randomData(5, 40, 4, 15, 9, 12);
+
+    /** A small LSTM run: 160 captions, batch 20, 8 iterations per epoch. */
+    static TrainConfig config(String out, int iterations, boolean resume) {
+        return new TrainConfig(null, "pca", CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, null, iterations, false,
+                null, 3, "local[4]", 231, DType.FLOAT32, null, out, 5, 2, resume, null, 5, 2);
+    }
+
+    private Trainer.Result train(TrainConfig c) {
+        return train(c, 3);
+    }
+
+    private Trainer.Result train(TrainConfig c, int partitions) {
+        return new Trainer(SparkTesting.spark(), c, SparkTesting.input(DATA, partitions), quiet()).run();
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    private static float[] params(Path modelFile) {
+        return Checkpoint.read(modelFile, modelFile.toString(), DType.FLOAT32).params().floatStorage();
+    }
+
+    @Test
+    void sameConfigGivesBitwiseIdenticalParameters() {
+        train(config(tmp.resolve("a").toString(), 12, false));
+        train(config(tmp.resolve("b").toString(), 12, false));
+        assertArrayEquals(params(tmp.resolve("a/model.h5")), params(tmp.resolve("b/model.h5")));
+    }
+
+    @Test
+    void writesModelCheckpointsMetricsAndPlot() throws IOException {
+        Path out = tmp.resolve("run");
+        Trainer.Result r = train(config(out.toString(), 12, false));
+        assertEquals(12, r.iterations());
+        assertEquals(1, r.epochs(), "12 iterations of 8 per epoch finish one epoch");
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(12, metrics.size());
+        assertTrue(metrics.get(11).matches("\\{\"iteration\":12,\"epoch\":1,\"loss\":.*\"learning_rate\":0\\.00475.*"
+                + "\"grad_norm\":.*\"captions_per_s\":.*\"broadcast_ms\":.*\"compute_ms\":.*\"aggregation_ms\":.*\"update_ms\":.*"),
+                "the ninth iteration starts epoch 2 at lr 5e-3 * 0.95: " + metrics.get(11));
+        try (Stream<Path> s = Files.list(out.resolve("checkpoints"))) {
+            assertEquals(List.of("ckpt-000000010.h5", "ckpt-000000012.h5"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList(), "every 5th and the last, newest 2 kept");
+        }
+        Checkpoint last = Checkpoint.read(out.resolve("model.h5"), "model", DType.FLOAT32);
+        assertEquals(12, last.iteration());
+        assertEquals(12, last.lossHistory().length);
+        assertEquals(5e-3 * 0.95, last.learningRate(), 1e-15);
+        assertEquals(java.util.Set.of("m", "v", "t"), last.optimizerState().keySet());
+        assertEquals(12, last.optimizerState().get("t").get(0));
+        assertTrue(Files.size(out.resolve("loss.png")) > 1000);
+        byte[] png = Files.readAllBytes(out.resolve("loss.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+    }
+
+    @Test
+    void resumingFromACheckpointEndsBitwiseIdentical() throws IOException {
+        train(config(tmp.resolve("whole").toString(), 12, false));
+        Path cut = tmp.resolve("cut");
+        train(config(cut.toString(), 12, false));
+        // Roll the second run back to its checkpoint at iteration 10, as a kill at iteration 11 would leave it.
+        Files.delete(cut.resolve("checkpoints/ckpt-000000012.h5"));
+        Files.delete(cut.resolve("model.h5"));
+        train(config(cut.toString(), 12, true));
+        assertArrayEquals(params(tmp.resolve("whole/model.h5")), params(cut.resolve("model.h5")));
+        assertEquals(12, Files.readAllLines(cut.resolve("metrics.jsonl")).size(), "lines after the checkpoint are replaced");
+    }
+
+    @Test
+    void outHoldingARunIsRefusedWithoutResume() {
+        String out = tmp.resolve("taken").toString();
+        train(config(out, 2, false));
+        BadInputException e = assertThrows(BadInputException.class, () -> train(config(out, 2, false)));
+        assertTrue(e.getMessage().contains("already holds a run; pass --resume"), e.getMessage());
+    }
+
+    @Test
+    void resumeWithOtherSettingsNamesThem() {
+        String out = tmp.resolve("other").toString();
+        train(config(out, 2, false));
+        TrainConfig c = config(out, 2, true);
+        TrainConfig changed = new TrainConfig(null, "pca", CellType.LSTM, 16, 8, "adam", 1e-3, 0.95, 20, null, 2, false,
+                null, 3, "local[4]", 231, DType.FLOAT32, null, out, 5, 2, true, null, 5, 2);
+        BadInputException e = assertThrows(BadInputException.class, () -> train(changed));
+        assertTrue(e.getMessage().contains("learningRate (0.005 there, 0.001 now)"), e.getMessage());
+        train(c);
+    }
+
+    @Test
+    void resumeWithNothingToResumeIsRefused() {
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> train(config(tmp.resolve("empty").toString(), 2, true)));
+        assertTrue(e.getMessage().startsWith("--resume: nothing to resume"), e.getMessage());
+    }
+
+    @Test
+    void batchLargerThanDataIsRefused() {
+        TrainConfig c = new TrainConfig(null, "pca", CellType.RNN, 8, 8, "adam", 5e-3, 0.95, 500, null, 2, false,
+                null, 3, "local[4]", 1, DType.FLOAT32, null, tmp.resolve("big").toString(), 5, 2, false, null, 5, 2);
+        BadInputException e = assertThrows(BadInputException.class, () -> train(c));
+        assertTrue(e.getMessage().contains("--batch-size 500 is larger than the 160 training captions"), e.getMessage());
+    }
+
+    @Test
+    void nonFiniteLossStopsWithTheIterationAndKeepsTheLastCheckpoint() {
+        // A learning rate this large sends the parameters to infinity within a few steps.
+        String out = tmp.resolve("nan").toString();
+        TrainConfig c = new TrainConfig(null, "pca", CellType.RNN, 16, 8, "sgd", 1e30, 1.0, 20, null, 50, false,
+                null, 3, "local[4]", 1, DType.FLOAT32, null, out, 1, 2, false, null, 5, 2);
+        TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> train(c));
+        assertTrue(e.getMessage().matches(".*is (NaN|Infinity) at iteration \\d+; parameters were not updated.*"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("ckpt-"), e.getMessage());
+        assertTrue(!Files.exists(Path.of(out, "model.h5")));
+    }
+
+    @Test
+    void fullBatchUsesEveryCaptionEachIteration() throws IOException {
+        Path out = tmp.resolve("full");
+        TrainConfig c = new TrainConfig(null, "pca", CellType.RNN, 16, 8, "adam", 5e-3, 0.95, 20, 3, null, true,
+                null, 3, "local[4]", 1, DType.FLOAT32, null, out.toString(), 5, 2, false, null, 5, 2);
+        Trainer.Result r = train(c);
+        assertEquals(3, r.iterations(), "one iteration per epoch");
+        assertEquals(3, r.epochs());
+    }
+
+    @Test
+    void partitionCountChangesRoundingOnlyInFloat64() {
+        TrainConfig three = new TrainConfig(null, "pca", CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, 2, null, true,
+                null, 3, "local[4]", 1, DType.FLOAT64, null, tmp.resolve("p3").toString(), 5, 2, false, null, 5, 2);
+        TrainConfig four = new TrainConfig(null, "pca", CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, 2, null, true,
+                null, 4, "local[4]", 1, DType.FLOAT64, null, tmp.resolve("p4").toString(), 5, 2, false, null, 5, 2);
+        train(three, 3);
+        train(four, 4);
+        double[] a = Checkpoint.read(tmp.resolve("p3/model.h5"), "p3", DType.FLOAT64).params().doubleStorage();
+        double[] b = Checkpoint.read(tmp.resolve("p4/model.h5"), "p4", DType.FLOAT64).params().doubleStorage();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 1e-9 * (1 + Math.abs(a[i])));
+        }
+    }
+}
