@@ -104,6 +104,25 @@ public final class Cs231nReader {
         return new Cs231nData(dir.describe(), kind, vocab, loaded);
     }
 
+    /**
+     * The splits whose captions the directory's {@code coco2014_captions.h5} holds, train before val, without
+     * reading any data: lets a caller load one split at a time. Train is always listed, so reading it explains a
+     * captions file without it.
+     */
+    public static List<String> splitsPresent(String dirOrUri, Configuration conf) {
+        DataDirectory dir = DataDirectory.open(dirOrUri, conf);
+        List<String> present = new ArrayList<>();
+        try (LocalFile f = dir.localFile(Cs231nLayout.CAPTIONS_FILE); Hdf5Input h5 = Hdf5Input.open(f)) {
+            for (String s : Cs231nLayout.SPLITS) {
+                if (s.equals(Cs231nLayout.TRAIN) || h5.has(Cs231nLayout.captionsDataset(s))
+                        || h5.has(Cs231nLayout.imageIdxsDataset(s))) {
+                    present.add(s);
+                }
+            }
+        }
+        return present;
+    }
+
     private static Vocabulary readVocabulary(DataDirectory dir) {
         String name = dir.describe(Cs231nLayout.VOCAB_FILE);
         if (!dir.exists(Cs231nLayout.VOCAB_FILE)) {

@@ -1,0 +1,61 @@
+package captioner.cli;
+
+import org.apache.spark.sql.SparkSession;
+
+import java.util.function.Function;
+
+/**
+ * The one place commands get their {@link SparkSession}. Local mode by default ({@code local[*]}), or whatever
+ * {@code spark.master} spark-submit set; the web UI is off unless {@code -Dspark.ui.enabled=true} (several runs
+ * share this machine, and tests must not bind ports); few shuffle partitions, since the data is small per core.
+ * Any {@code spark.*} system property still overrides these defaults.
+ */
+public final class SparkSessions {
+    public static final String DEFAULT_MASTER = "local[*]";
+
+    private SparkSessions() {
+    }
+
+    /**
+     * The existing session if there is one (tests share one; its master and static settings then stay as they
+     * are), otherwise a new one.
+     *
+     * @param master  e.g. {@code local[*]}, {@code local[2]}; null means {@code spark.master} if set, else
+     *                {@link #DEFAULT_MASTER}
+     * @param appName shown in logs and cluster UIs, e.g. "captioner prepare"
+     */
+    public static SparkSession local(String master, String appName) {
+        SparkSession.Builder b = SparkSession.builder().appName(appName);
+        String m = master != null ? master : System.getProperty("spark.master", DEFAULT_MASTER);
+        b.master(m);
+        setDefault(b, "spark.ui.enabled", "false");
+        setDefault(b, "spark.ui.showConsoleProgress", "false");
+        setDefault(b, "spark.sql.shuffle.partitions", Integer.toString(
+                Math.max(2, 2 * Runtime.getRuntime().availableProcessors())));
+        if (m.startsWith("local")) {
+            // Local mode needs no network name; this avoids waiting on a host name that does not resolve.
+            setDefault(b, "spark.driver.host", "localhost");
+            setDefault(b, "spark.driver.bindAddress", "127.0.0.1");
+        }
+        return b.getOrCreate();
+    }
+
+    /** Runs {@code body} with a session and stops the session afterwards, unless it existed before. */
+    public static <T> T with(String master, String appName, Function<SparkSession, T> body) {
+        boolean existed = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+        SparkSession spark = local(master, appName);
+        try {
+            return body.apply(spark);
+        } finally {
+            if (!existed) {
+                spark.stop();
+            }
+        }
+    }
+
+    private static void setDefault(SparkSession.Builder b, String key, String value) {
+        if (System.getProperty(key) == null) {
+            b.config(key, value);
+        }
+    }
+}

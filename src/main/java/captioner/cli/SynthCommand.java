@@ -1,0 +1,89 @@
+package captioner.cli;
+
+import captioner.BadInputException;
+import captioner.data.DefaultDataset;
+import captioner.data.SyntheticDataset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** Writes the synthetic dataset (the embedded default dataset's generator) as a cs231n directory. */
+@Command(name = "synth", mixinStandardHelpOptions = true,
+        description = "Write a synthetic captioning dataset in the cs231n COCO layout (offline, deterministic).")
+final class SynthCommand implements Callable<Integer> {
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write (local path).")
+    String out;
+
+    @Option(names = "--images", paramLabel = "N", defaultValue = "" + DefaultDataset.IMAGES,
+            description = "Training images; validation gets COCO's ratio, 40504/82783 as many (default: "
+                    + "${DEFAULT-VALUE}, the embedded default dataset's size; 82783 is COCO's).")
+    int images;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DefaultDataset.SEED,
+            description = "Seed of the scenes, captions and features (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--overwrite",
+            description = "Write into an existing non-empty DIR, replacing the dataset's files there.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws IOException {
+        if (images < 1) {
+            throw new BadInputException("--images is " + images + "; expected at least 1 training image");
+        }
+        Path dir;
+        try {
+            dir = Paths.get(out);
+        } catch (InvalidPathException e) {
+            throw new BadInputException("--out " + out + ": not a valid path (" + e.getMessage() + ")", e);
+        }
+        long start = System.nanoTime();
+        SyntheticDataset.Summary s;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new BadInputException("--out " + out + ": is a file; expected a folder to write the dataset into");
+        }
+        if (Files.isDirectory(dir) && !isEmpty(dir)) {
+            if (!overwrite) {
+                throw new BadInputException("--out " + out + ": exists and is not empty; expected a new or empty "
+                        + "folder, or --overwrite to replace the dataset's files there");
+            }
+            s = SyntheticDataset.write(dir, images, seed);
+        } else {
+            s = DefaultDataset.writeAtomically(dir, images, seed);
+        }
+        System.out.printf(Locale.ROOT, "wrote %s: train %d images (%d captions), val %d images (%d captions), "
+                        + "vocabulary %d words, %d features; %.1f MB in %.1f s%n", out, s.trainImages(),
+                s.trainCaptions(), s.valImages(), s.valCaptions(), s.vocabularySize(), s.featureDim(),
+                size(dir) / 1e6, (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        }
+    }
+}
