@@ -13,7 +13,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Trains and evaluates cs231n-style RNN/LSTM image-captioning models on Apache Spark.",
-        subcommands = {SynthCommand.class, PrepareCommand.class, GradcheckCommand.class, BenchCommand.class},
+        subcommands = {TrainCommand.class, SynthCommand.class, PrepareCommand.class, GradcheckCommand.class, BenchCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Run 'captioner COMMAND --help' for a command's options."})
 public final class Main {
@@ -33,6 +33,11 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::handle);
+        // Option defaults from a properties file (key = option name without dashes); flags win.
+        String conf = System.getProperty("captioner.conf", System.getenv("CAPTIONER_CONF"));
+        if (conf != null && new java.io.File(conf).isFile()) {
+            cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(new java.io.File(conf)));
+        }
         return cli.execute(args);
     }
 

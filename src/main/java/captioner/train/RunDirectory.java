@@ -50,6 +50,8 @@ final class RunDirectory {
         try {
             this.root = new Path(out);
             this.fs = root.getFileSystem(conf);
+            // Hadoop's local file system would leave a .crc file beside every output; ours are read by people and h5py.
+            fs.setWriteChecksum(false);
         } catch (IOException | RuntimeException e) {
             throw new BadInputException("--out " + out + ": cannot open (" + e.getMessage() + ")", e);
         }
@@ -68,10 +70,27 @@ final class RunDirectory {
     }
 
     /**
-     * Claims the directory for {@code config}. A new or empty directory is claimed; one holding a
-     * run is refused unless resuming that same run (the settings that decide the result must match).
+     * Claims the directory for {@code config}: checks it ({@link #check}) and, for a new run, writes
+     * run.json.
      */
     void claim(TrainConfig config) {
+        if (check(config)) {
+            return;
+        }
+        try {
+            fs.mkdirs(new Path(root, "checkpoints"));
+            writeText("run.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+        } catch (IOException e) {
+            throw new UncheckedIOException("--out " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks, without writing, that {@code config} may use this directory: a new or empty one for a
+     * new run; one holding the same run (the settings that decide the result match) for --resume.
+     * Returns whether it already holds the run.
+     */
+    boolean check(TrainConfig config) {
         Map<String, Object> mine = identity(config);
         Path runFile = file("run.json");
         try {
@@ -91,7 +110,7 @@ final class RunDirectory {
                     throw new BadInputException("--resume: --out " + root + " holds a run with other settings: "
                             + String.join(", ", differ));
                 }
-                return;
+                return true;
             }
             if (config.resume()) {
                 throw new BadInputException("--resume: nothing to resume in --out " + root + " (no run.json)");
@@ -100,8 +119,7 @@ final class RunDirectory {
                 throw new BadInputException("--out " + root + " is not empty and holds no captioner run; "
                         + "choose an empty or new directory");
             }
-            fs.mkdirs(new Path(root, "checkpoints"));
-            writeText("run.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+            return false;
         } catch (IOException e) {
             throw new UncheckedIOException("--out " + root + ": " + e.getMessage(), e);
         }

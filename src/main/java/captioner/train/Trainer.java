@@ -53,6 +53,11 @@ public final class Trainer {
         this.log = log;
     }
 
+    /** Refuses an unusable --out before any data is read (nothing is written). */
+    public static void checkOutput(TrainConfig config, org.apache.hadoop.conf.Configuration conf) {
+        new RunDirectory(config.out(), conf).check(config);
+    }
+
     public Result run() {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         jsc.setJobDescription("count captions per partition");
@@ -145,8 +150,9 @@ public final class Trainer {
         double seconds = (System.nanoTime() - runStart) / 1e9;
         Result result = new Result(state.iteration, state.epoch, loss, captionsSeen / Math.max(seconds, 1e-9), seconds,
                 dir.file("model.h5").toString());
-        log.printf("trained %s for %d iterations (%d epochs) in %s: final loss %.4f, %.0f captions/s; model at %s%n",
-                model.cell().label(), result.iterations(), result.epochs(), duration(seconds), result.finalLoss(),
+        log.printf("trained %s for %d iterations (%.2f epochs) in %s: final loss %.4f, %.0f captions/s; model at %s%n",
+                model.cell().label(), result.iterations(), result.iterations() / (double) iterationsPerEpoch,
+                duration(seconds), result.finalLoss(),
                 result.captionsPerSecond(), result.model());
         return result;
     }

@@ -1,0 +1,124 @@
+package captioner.cli;
+
+import captioner.data.FeatureKind;
+import captioner.data.TrainingData;
+import captioner.model.CellType;
+import captioner.tensor.DType;
+import captioner.train.TrainConfig;
+import captioner.train.Trainer;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** The main job: synchronous data-parallel training on Spark. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a captioning model on Spark (the embedded default dataset without --data).",
+            "Options may also come from conf/captioner.properties (key = option name without dashes); flags win."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "DIR|TABLE",
+            description = "A cs231n COCO directory or a caption table (local path or Hadoop URI); default: the embedded dataset.")
+    String data;
+
+    @Option(names = "--features", paramLabel = "KIND", description = "pca or fc7 (default: ${DEFAULT-VALUE}).")
+    String features = TrainConfig.DEFAULT_FEATURES;
+
+    @Option(names = "--cell", paramLabel = "CELL", description = "rnn or lstm (default: ${DEFAULT-VALUE}).")
+    String cell = TrainConfig.DEFAULT_CELL.label();
+
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden state width (default: ${DEFAULT-VALUE}).")
+    int hidden = TrainConfig.DEFAULT_HIDDEN;
+
+    @Option(names = "--wordvec", paramLabel = "W", description = "Word vector width (default: ${DEFAULT-VALUE}).")
+    int wordvec = TrainConfig.DEFAULT_WORDVEC;
+
+    @Option(names = "--update-rule", paramLabel = "RULE",
+            description = "sgd, sgd_momentum, rmsprop or adam (default: ${DEFAULT-VALUE}).")
+    String updateRule = TrainConfig.DEFAULT_UPDATE_RULE;
+
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Initial learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate = TrainConfig.DEFAULT_LEARNING_RATE;
+
+    @Option(names = "--lr-decay", paramLabel = "F", description = "Learning rate factor at each epoch end (default: ${DEFAULT-VALUE}).")
+    double lrDecay = TrainConfig.DEFAULT_LR_DECAY;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Captions per iteration (default: ${DEFAULT-VALUE}).")
+    int batchSize = TrainConfig.DEFAULT_BATCH_SIZE;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "Epochs to train (default: " + TrainConfig.DEFAULT_EPOCHS
+            + " unless --iterations).")
+    Integer epochs;
+
+    @Option(names = "--iterations", paramLabel = "K", description = "Iterations to train, instead of --epochs.")
+    Integer iterations;
+
+    @Option(names = "--full-batch", description = "Every training caption once per iteration, in table order.")
+    boolean fullBatch;
+
+    @Option(names = "--max-train", paramLabel = "N", description = "Keep a seeded random subset of N training captions.")
+    Integer maxTrain;
+
+    @Option(names = "--partitions", paramLabel = "P", description = "Partitions of the caption table (default: Spark's default parallelism).")
+    Integer partitions;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark.master if set, else local[*]).")
+    String master;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of initialisation, subsets and minibatches (default: ${DEFAULT-VALUE}).")
+    long seed = TrainConfig.DEFAULT_SEED;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
+    String dtype = TrainConfig.DEFAULT_DTYPE.label();
+
+    @Option(names = "--clip-norm", paramLabel = "X", description = "Rescale gradients whose global L2 norm exceeds X.")
+    Double clipNorm;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory, local path or Hadoop URI (default: ${DEFAULT-VALUE}).")
+    String out = TrainConfig.DEFAULT_OUT;
+
+    @Option(names = "--checkpoint-every", paramLabel = "K", description = "Checkpoint every K iterations (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery = TrainConfig.DEFAULT_CHECKPOINT_EVERY;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "N", description = "Keep the newest N checkpoints (default: ${DEFAULT-VALUE}).")
+    int keepCheckpoints = TrainConfig.DEFAULT_KEEP_CHECKPOINTS;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
+    boolean resume;
+
+    @Option(names = "--init", paramLabel = "CKPT", description = "Warm-start from the /params of this HDF5 file (cell and sizes from its shapes).")
+    String init;
+
+    @Option(names = "--print-every", paramLabel = "N", description = "Progress line every N iterations (default: ${DEFAULT-VALUE}).")
+    int printEvery = TrainConfig.DEFAULT_PRINT_EVERY;
+
+    @Option(names = "--tree-depth", paramLabel = "D", description = "Depth of the gradient reduction tree (default: ${DEFAULT-VALUE}).")
+    int treeDepth = TrainConfig.DEFAULT_TREE_DEPTH;
+
+    @Override
+    public Integer call() {
+        // Everything the flags alone decide is checked before Spark starts.
+        TrainConfig checked = config(partitions == null ? 1 : partitions, master == null ? SparkSessions.DEFAULT_MASTER : master);
+        Trainer.checkOutput(checked, new org.apache.hadoop.conf.Configuration());
+        SparkSession spark = SparkSessions.local(master, "captioner train");
+        TrainConfig config = config(partitions == null ? spark.sparkContext().defaultParallelism() : partitions,
+                spark.sparkContext().master());
+        try (TrainingData data = TrainingData.open(spark, config.data(), FeatureKind.parse(config.features()),
+                config.maxTrain(), config.seed())) {
+            System.out.println("data: " + data.source());
+            Trainer.Input input = new Trainer.Input(data.vocab(), data.shards("train", config.partitions()),
+                    data.featureDim(), data.captionLength());
+            new Trainer(spark, config, input, System.out).run();
+        } finally {
+            spark.stop();
+        }
+        return 0;
+    }
+
+    private TrainConfig config(int parts, String sparkMaster) {
+        return new TrainConfig(data, features, CellType.parse(cell), hidden, wordvec, updateRule, learningRate, lrDecay,
+                batchSize, epochs, iterations, fullBatch, maxTrain, parts, sparkMaster, seed, DType.parse(dtype), clipNorm,
+                out, checkpointEvery, keepCheckpoints, resume, init, printEvery, treeDepth);
+    }
+}
