@@ -101,7 +101,11 @@ final class TrainCommand implements Callable<Integer> {
         // Everything the flags alone decide is checked before Spark starts.
         TrainConfig checked = config(partitions == null ? 1 : partitions, master == null ? SparkSessions.DEFAULT_MASTER : master);
         Trainer.checkOutput(checked, new org.apache.hadoop.conf.Configuration());
-        SparkSession spark = SparkSessions.local(master, "captioner train");
+        SparkSessions.with(master, "captioner train", spark -> train(spark));
+        return 0;
+    }
+
+    private Trainer.Result train(SparkSession spark) {
         TrainConfig config = config(partitions == null ? spark.sparkContext().defaultParallelism() : partitions,
                 spark.sparkContext().master());
         try (TrainingData data = TrainingData.open(spark, config.data(), FeatureKind.parse(config.features()),
@@ -109,11 +113,8 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("data: " + data.source());
             Trainer.Input input = new Trainer.Input(data.vocab(), data.shards("train", config.partitions()),
                     data.featureDim(), data.captionLength());
-            new Trainer(spark, config, input, System.out).run();
-        } finally {
-            spark.stop();
+            return new Trainer(spark, config, input, System.out).run();
         }
-        return 0;
     }
 
     private TrainConfig config(int parts, String sparkMaster) {

@@ -1,0 +1,93 @@
+package captioner.cli;
+
+import captioner.data.SyntheticDataset;
+import captioner.model.Checkpoint;
+import captioner.tensor.DType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Kills a real training process mid-run and checks that --resume ends bitwise where an uninterrupted run does. */
+class KillAndResumeTest {
+    @TempDir
+    Path tmp;
+
+    private List<String> train(Path data, Path out, boolean resume) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + Path.of("conf", "java-options").toAbsolutePath(),
+                "-Dlog4j2.configurationFile=" + Path.of("src", "test", "resources", "log4j2-test.properties").toAbsolutePath(),
+                "-cp", System.getProperty("java.class.path"),
+                "captioner.cli.Main", "train", "--data", data.toString(), "--out", out.toString(),
+                "--master", "local[2]", "--partitions", "2", "--cell", "lstm", "--hidden", "48", "--wordvec", "32",
+                "--batch-size", "50", "--iterations", "400", "--checkpoint-every", "25", "--keep-checkpoints", "2",
+                "--print-every", "50"));
+        if (resume) {
+            cmd.add("--resume");
+        }
+        return cmd;
+    }
+
+    private static Process start(List<String> cmd, Path log) throws IOException {
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static int finish(Process p, Path log) throws Exception {
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "training did not finish:\n" + Files.readString(log));
+        return p.exitValue();
+    }
+
+    @Test
+    void killedRunResumesToTheSameParameters() throws Exception {
+        Path data = tmp.resolve("data");
+        SyntheticDataset.write(data, 80, 3);
+
+        Path whole = tmp.resolve("whole");
+        Path wholeLog = tmp.resolve("whole.log");
+        assertEquals(0, finish(start(train(data, whole, false), wholeLog), wholeLog), Files.readString(wholeLog));
+
+        Path cut = tmp.resolve("cut");
+        Path cutLog = tmp.resolve("cut.log");
+        Process victim = start(train(data, cut, false), cutLog);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (checkpoints(cut) < 2 && victim.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(victim.isAlive(), "the run ended before it could be killed:\n" + Files.readString(cutLog));
+        victim.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        assertFalse(Files.exists(cut.resolve("model.h5")), "killed before the end");
+
+        Path resumeLog = tmp.resolve("resume.log");
+        assertEquals(0, finish(start(train(data, cut, true), resumeLog), resumeLog), Files.readString(resumeLog));
+        assertTrue(Files.readString(resumeLog).contains("resuming from iteration"), Files.readString(resumeLog));
+
+        float[] a = Checkpoint.read(whole.resolve("model.h5"), "whole", DType.FLOAT32).params().floatStorage();
+        float[] b = Checkpoint.read(cut.resolve("model.h5"), "cut", DType.FLOAT32).params().floatStorage();
+        assertArrayEquals(a, b);
+        assertEquals(Files.readAllLines(whole.resolve("metrics.jsonl")).size(),
+                Files.readAllLines(cut.resolve("metrics.jsonl")).size());
+    }
+
+    private static long checkpoints(Path out) throws IOException {
+        Path dir = out.resolve("checkpoints");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("ckpt-")).count();
+        }
+    }
+}
