@@ -141,11 +141,13 @@ public final class CaptionTable {
         HadoopLocation target = HadoopLocation.of(out, conf);
         checkTarget(target, overwrite);
         List<String> splits = Cs231nReader.splitsPresent(dataDir, conf);
-        // Train is read first for the vocabulary; every other split is read when its turn comes.
-        Cs231nData first = Cs231nReader.read(dataDir, conf, kind, maxTrain, seed, List.of(Cs231nLayout.TRAIN));
+        // Train is read first for the vocabulary; every other split is read when its turn comes. Nothing keeps a
+        // split once it is written (fc7 train alone is 1.4 GB).
+        FirstSplit first = readTrain(dataDir, conf, kind, maxTrain, seed);
         Vocabulary vocab = first.vocab();
-        CaptionSplit[] train = {first.train()};
-        return writeTable(spark, target, overwrite, vocab, kind, first.source(), maxTrain, seed, splits, split -> {
+        String source = first.source();
+        CaptionSplit[] train = first.train();
+        return writeTable(spark, target, overwrite, vocab, kind, source, maxTrain, seed, splits, split -> {
             if (split.equals(Cs231nLayout.TRAIN)) {
                 CaptionSplit s = train[0];
                 train[0] = null;
@@ -157,7 +159,17 @@ public final class CaptionTable {
                         + "expected the input to stay the same");
             }
             return d.split(split);
-        }, split -> first.source() + "/" + kind.fileName(split));
+        }, split -> source + "/" + kind.fileName(split));
+    }
+
+    /** The train split in a one-element array that the writer empties, so that nothing else holds it. */
+    private record FirstSplit(Vocabulary vocab, String source, CaptionSplit[] train) {
+    }
+
+    private static FirstSplit readTrain(String dataDir, Configuration conf, FeatureKind kind, Integer maxTrain,
+                                        long seed) {
+        Cs231nData d = Cs231nReader.read(dataDir, conf, kind, maxTrain, seed, List.of(Cs231nLayout.TRAIN));
+        return new FirstSplit(d.vocab(), d.source(), new CaptionSplit[] {d.train()});
     }
 
     /**
@@ -218,6 +230,10 @@ public final class CaptionTable {
         String name = out.path().getName();
         Path tmp = new Path(parent, "." + name + ".tmp-" + UUID.randomUUID());
         boolean committed = false;
+        // Broadcasts are destroyed after each wave but stay referenced until the table is written: otherwise a GC
+        // right after destroy() lets Spark's ContextCleaner remove the same blocks again while the asynchronous
+        // removal runs, and Spark warns about blocks "which do not exist".
+        List<Object> destroyed = new ArrayList<>();
         try {
             if (!fs.mkdirs(tmp)) {
                 throw new IOException("cannot create " + tmp);
@@ -241,7 +257,7 @@ public final class CaptionTable {
                 captionLength = s.captionLength();
                 featureDim = s.featureDim();
                 firstSplit = firstSplit == null ? split : firstSplit;
-                writeSplit(spark, s, new Path(tmp, split));
+                writeSplit(spark, s, new Path(tmp, split), destroyed);
                 infos.put(split, new TableMetadata.SplitInfo(s.numImages(), s.numCaptions(), s.hasUrls()));
                 s = null; // let the split go before the next one is read
                 hook("written:" + split);
@@ -262,6 +278,7 @@ public final class CaptionTable {
             commit(out, tmp, overwrite);
             committed = true;
             long bytes = fs.getContentSummary(out.path()).getLength();
+            java.lang.ref.Reference.reachabilityFence(destroyed);
             return new Summary(out.shown(), meta, bytes, (System.nanoTime() - start) / 1e9);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(out.shown() + ": cannot write the table (" + e.getMessage() + ")",
@@ -312,7 +329,7 @@ public final class CaptionTable {
     }
 
     /** Writes one split in chunks of consecutive images, {@code defaultParallelism} chunks per Spark job. */
-    private static void writeSplit(SparkSession spark, CaptionSplit split, Path dir) {
+    private static void writeSplit(SparkSession spark, CaptionSplit split, Path dir, List<Object> destroyed) {
         CaptionsByImage groups = CaptionsByImage.of(split.imageIdxs(), split.numImages());
         int n = split.numImages();
         long perImage = 4L * split.featureDim() + 4L * (split.captionLength() + 1) * split.numCaptions() / n + 64;
@@ -346,6 +363,7 @@ public final class CaptionTable {
                 for (Broadcast<SplitChunk> b : chunks) {
                     b.destroy();
                 }
+                destroyed.addAll(chunks);
             }
         }
     }
