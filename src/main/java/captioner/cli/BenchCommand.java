@@ -52,6 +52,19 @@ final class BenchCommand implements Callable<Integer> {
             defaultValue = "10")
     double seconds;
 
+    @Option(names = "--spark", description = "Time the Spark training loop (local mode) instead of single-process steps.")
+    boolean spark;
+
+    @Option(names = "--master", description = "Spark master for --spark (default: local[*]).")
+    String master;
+
+    @Option(names = "--partitions", description = "Partitions for --spark (default: Spark's default parallelism).")
+    Integer partitions;
+
+    @Option(names = "--iterations", description = "Timed iterations for --spark (default: ${DEFAULT-VALUE}).",
+            defaultValue = "40")
+    int iterations;
+
     @Override
     public Integer call() {
         DType type = DType.parse(dtype);
@@ -63,6 +76,9 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("BLAS %s, float32 math %s, %d cores, OPENBLAS_CORETYPE=%s%n", Blas.implementation(),
                 FloatMath.implementation(), Runtime.getRuntime().availableProcessors(),
                 System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(auto)"));
+        if (spark) {
+            return benchSpark(cells);
+        }
         for (CellType c : cells) {
             ModelConfig config = new ModelConfig(c, vocab, inputDim, wordvec, hidden, 0, 1, 2);
             double flops = config.flopsPerCaption(captionLength - 1);
@@ -70,6 +86,21 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("%-4s %8.1f captions/s  %7.1f GFLOP/s  (%.3g FLOP/caption, %.1f ms/step, N=%d, %s)%n",
                     c.label(), r[0], r[0] * flops / 1e9, flops, 1000.0 * batchSize / r[0], batchSize, type.label());
         }
+        return 0;
+    }
+
+    private int benchSpark(List<CellType> cells) {
+        SparkSessions.with(master, "captioner bench", session -> {
+            int p = partitions == null ? session.sparkContext().defaultParallelism() : partitions;
+            java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+            for (CellType c : cells) {
+                // Enough captions per partition that a minibatch share is always a small fraction of it.
+                captioner.train.SparkBenchmark.Result r = captioner.train.SparkBenchmark.run(session, c, vocab, inputDim,
+                        wordvec, hidden, captionLength, batchSize, p, Math.max(10 * batchSize, 1000), warmup, iterations, quiet);
+                System.out.println(captioner.train.SparkBenchmark.describe(c, session.sparkContext().master(), p, r));
+            }
+            return null;
+        });
         return 0;
     }
 

@@ -22,8 +22,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "A cs231n COCO directory or a caption table (local path or Hadoop URI); default: the embedded dataset.")
     String data;
 
-    @Option(names = "--features", paramLabel = "KIND", description = "pca or fc7 (default: ${DEFAULT-VALUE}).")
-    String features = TrainConfig.DEFAULT_FEATURES;
+    @Option(names = "--features", paramLabel = "KIND",
+            description = "pca or fc7 (default: the table's kind; pca for a cs231n directory).")
+    String features;
 
     @Option(names = "--cell", paramLabel = "CELL", description = "rnn or lstm (default: ${DEFAULT-VALUE}).")
     String cell = TrainConfig.DEFAULT_CELL.label();
@@ -108,7 +109,8 @@ final class TrainCommand implements Callable<Integer> {
     private Trainer.Result train(SparkSession spark) {
         TrainConfig config = config(partitions == null ? spark.sparkContext().defaultParallelism() : partitions,
                 spark.sparkContext().master());
-        try (TrainingData data = TrainingData.open(spark, config.data(), FeatureKind.parse(config.features()),
+        try (TrainingData data = TrainingData.open(spark, config.data(),
+                config.features() == null ? null : FeatureKind.parse(config.features()),
                 config.maxTrain(), config.seed())) {
             System.out.println("data: " + data.source());
             Trainer.Input input = new Trainer.Input(data.vocab(), data.shards("train", config.partitions()),

@@ -13,6 +13,7 @@ import java.io.Serializable;
  * override them. Invalid values are refused before any work, naming the flag.
  *
  * @param data          a cs231n directory or caption table; null for the embedded default dataset
+ * @param features      pca or fc7; null for the table's kind (pca for a cs231n directory)
  * @param epochs        epochs to run; null when {@code iterations} is given instead
  * @param iterations    iterations to run; null when {@code epochs} is given
  * @param maxTrain      keep a seeded random subset of this many training captions; null for all
@@ -26,7 +27,6 @@ public record TrainConfig(String data, String features, CellType cell, int hidde
                           Double clipNorm, String out, int checkpointEvery, int keepCheckpoints, boolean resume,
                           String init, int printEvery, int treeDepth) implements Serializable {
 
-    public static final String DEFAULT_FEATURES = "pca";
     public static final CellType DEFAULT_CELL = CellType.LSTM;
     public static final int DEFAULT_HIDDEN = 512;
     public static final int DEFAULT_WORDVEC = 256;
@@ -45,7 +45,7 @@ public record TrainConfig(String data, String features, CellType cell, int hidde
     public static final int DEFAULT_TREE_DEPTH = 2;
 
     public TrainConfig {
-        if (!features.equals("pca") && !features.equals("fc7")) {
+        if (features != null && !features.equals("pca") && !features.equals("fc7")) {
             throw bad("--features", features, "pca or fc7");
         }
         if (cell == null) {

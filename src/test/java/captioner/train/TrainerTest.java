@@ -29,7 +29,7 @@ class TrainerTest {
 
     /** A small LSTM run: 160 captions, batch 20, 8 iterations per epoch. */
     static TrainConfig config(String out, int iterations, boolean resume) {
-        return new TrainConfig(null, "pca", CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, null, iterations, false,
+        return new TrainConfig(null, null, CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, null, iterations, false,
                 null, 3, "local[4]", 231, DType.FLOAT32, null, out, 5, 2, resume, null, 5, 2);
     }
 
@@ -109,7 +109,7 @@ class TrainerTest {
         String out = tmp.resolve("other").toString();
         train(config(out, 2, false));
         TrainConfig c = config(out, 2, true);
-        TrainConfig changed = new TrainConfig(null, "pca", CellType.LSTM, 16, 8, "adam", 1e-3, 0.95, 20, null, 2, false,
+        TrainConfig changed = new TrainConfig(null, null, CellType.LSTM, 16, 8, "adam", 1e-3, 0.95, 20, null, 2, false,
                 null, 3, "local[4]", 231, DType.FLOAT32, null, out, 5, 2, true, null, 5, 2);
         BadInputException e = assertThrows(BadInputException.class, () -> train(changed));
         assertTrue(e.getMessage().contains("learningRate (0.005 there, 0.001 now)"), e.getMessage());
@@ -125,7 +125,7 @@ class TrainerTest {
 
     @Test
     void batchLargerThanDataIsRefused() {
-        TrainConfig c = new TrainConfig(null, "pca", CellType.RNN, 8, 8, "adam", 5e-3, 0.95, 500, null, 2, false,
+        TrainConfig c = new TrainConfig(null, null, CellType.RNN, 8, 8, "adam", 5e-3, 0.95, 500, null, 2, false,
                 null, 3, "local[4]", 1, DType.FLOAT32, null, tmp.resolve("big").toString(), 5, 2, false, null, 5, 2);
         BadInputException e = assertThrows(BadInputException.class, () -> train(c));
         assertTrue(e.getMessage().contains("--batch-size 500 is larger than the 160 training captions"), e.getMessage());
@@ -135,7 +135,7 @@ class TrainerTest {
     void nonFiniteLossStopsWithTheIterationAndKeepsTheLastCheckpoint() {
         // A learning rate this large sends the parameters to infinity within a few steps.
         String out = tmp.resolve("nan").toString();
-        TrainConfig c = new TrainConfig(null, "pca", CellType.RNN, 16, 8, "sgd", 1e30, 1.0, 20, null, 50, false,
+        TrainConfig c = new TrainConfig(null, null, CellType.RNN, 16, 8, "sgd", 1e30, 1.0, 20, null, 50, false,
                 null, 3, "local[4]", 1, DType.FLOAT32, null, out, 1, 2, false, null, 5, 2);
         TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> train(c));
         assertTrue(e.getMessage().matches(".*is (NaN|Infinity) at iteration \\d+; parameters were not updated.*"),
@@ -147,7 +147,7 @@ class TrainerTest {
     @Test
     void fullBatchUsesEveryCaptionEachIteration() throws IOException {
         Path out = tmp.resolve("full");
-        TrainConfig c = new TrainConfig(null, "pca", CellType.RNN, 16, 8, "adam", 5e-3, 0.95, 20, 3, null, true,
+        TrainConfig c = new TrainConfig(null, null, CellType.RNN, 16, 8, "adam", 5e-3, 0.95, 20, 3, null, true,
                 null, 3, "local[4]", 1, DType.FLOAT32, null, out.toString(), 5, 2, false, null, 5, 2);
         Trainer.Result r = train(c);
         assertEquals(3, r.iterations(), "one iteration per epoch");
@@ -156,9 +156,9 @@ class TrainerTest {
 
     @Test
     void partitionCountChangesRoundingOnlyInFloat64() {
-        TrainConfig three = new TrainConfig(null, "pca", CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, 2, null, true,
+        TrainConfig three = new TrainConfig(null, null, CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, 2, null, true,
                 null, 3, "local[4]", 1, DType.FLOAT64, null, tmp.resolve("p3").toString(), 5, 2, false, null, 5, 2);
-        TrainConfig four = new TrainConfig(null, "pca", CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, 2, null, true,
+        TrainConfig four = new TrainConfig(null, null, CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, 2, null, true,
                 null, 4, "local[4]", 1, DType.FLOAT64, null, tmp.resolve("p4").toString(), 5, 2, false, null, 5, 2);
         train(three, 3);
         train(four, 4);

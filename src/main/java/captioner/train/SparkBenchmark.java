@@ -1,0 +1,126 @@
+package captioner.train;
+
+import captioner.data.CaptionShard;
+import captioner.model.CellType;
+import captioner.model.Vocabulary;
+import captioner.tensor.DType;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Times the real training loop on Spark with random data of cs231n's shape, and splits each
+ * iteration into the slowest task's compute and Spark's overhead (broadcast, scheduling and
+ * aggregation, driver update), from the run's own metrics.
+ */
+public final class SparkBenchmark {
+
+    /** Medians over the timed iterations, in ms, and the throughput. */
+    public record Result(double captionsPerSecond, double iterationMs, double computeMs, double broadcastMs,
+                         double aggregationMs, double updateMs) {
+        public double overheadMs() {
+            return iterationMs - computeMs;
+        }
+    }
+
+    private SparkBenchmark() {
+    }
+
+    /**
+     * Runs {@code warmup + iterations} iterations of {@code cell} (V words, D-wide features, W, H,
+     * captions of {@code length} tokens, batch N) over {@code partitions} partitions of random
+     * captions, {@code captionsPerPartition} each.
+     */
+    public static Result run(SparkSession spark, CellType cell, int vocab, int inputDim, int wordvec, int hidden,
+                             int length, int batch, int partitions, int captionsPerPartition, int warmup, int iterations,
+                             PrintStream log) {
+        List<String> words = new ArrayList<>(List.of(Vocabulary.NULL, Vocabulary.START, Vocabulary.END));
+        for (int i = words.size(); i < vocab; i++) {
+            words.add("w" + i);
+        }
+        JavaRDD<CaptionShard> shards = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+                .map(p -> randomShard(p, captionsPerPartition, vocab, inputDim, length))
+                .cache();
+        Path out;
+        try {
+            out = Files.createTempDirectory("captioner-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int total = warmup + iterations;
+        TrainConfig config = new TrainConfig(null, null, cell, hidden, wordvec, "adam", 5e-3, 0.95, batch, null, total,
+                false, null, partitions, spark.sparkContext().master(), 1, DType.FLOAT32, null, out.resolve("run").toString(),
+                total, 1, false, null, total, TrainConfig.DEFAULT_TREE_DEPTH);
+        new Trainer(spark, config, new Trainer.Input(new Vocabulary(words, "benchmark"), shards, inputDim, length), log).run();
+        shards.unpersist(false);
+        try {
+            List<JsonNode> timed = new ArrayList<>();
+            for (String line : Files.readAllLines(out.resolve("run/metrics.jsonl"))) {
+                JsonNode n = RunDirectory.JSON.readTree(line);
+                if (n.get("iteration").asLong() > warmup) {
+                    timed.add(n);
+                }
+            }
+            deleteTree(out);
+            double iterationMs = median(timed, n -> 1000.0 * batch / n.get("captions_per_s").asDouble());
+            return new Result(1000.0 * batch / iterationMs, iterationMs, median(timed, n -> n.get("compute_ms").asDouble()),
+                    median(timed, n -> n.get("broadcast_ms").asDouble()), median(timed, n -> n.get("aggregation_ms").asDouble()),
+                    median(timed, n -> n.get("update_ms").asDouble()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static CaptionShard randomShard(int partition, int captions, int vocab, int dim, int length) {
+        SplittableRandom rng = new SplittableRandom(1000L + partition);
+        int images = Math.max(1, captions / 5);
+        int[] caps = new int[captions * length];
+        int[] image = new int[captions];
+        for (int c = 0; c < captions; c++) {
+            image[c] = c % images;
+            caps[c * length] = 1;
+            for (int t = 1; t < length; t++) {
+                caps[c * length + t] = 3 + rng.nextInt(vocab - 3);
+            }
+        }
+        float[] features = new float[images * dim];
+        for (int i = 0; i < features.length; i++) {
+            features[i] = (float) rng.nextDouble(-3, 3);
+        }
+        int[] idxs = IntStream.range(0, images).map(i -> partition * images + i).toArray();
+        return new CaptionShard(length, dim, caps, image, features, idxs);
+    }
+
+    private static double median(List<JsonNode> nodes, java.util.function.ToDoubleFunction<JsonNode> f) {
+        double[] v = nodes.stream().mapToDouble(f).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v[v.length / 2];
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (var s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+
+    /** One line describing a result. */
+    public static String describe(CellType cell, String master, int partitions, Result r) {
+        return String.format("%-4s Spark %s, %d partitions: %8.1f captions/s  iteration %.1f ms = slowest task %.1f "
+                        + "+ overhead %.1f (broadcast %.1f, scheduling and aggregation %.1f, update %.1f)",
+                cell.label(), master, partitions, r.captionsPerSecond(), r.iterationMs(), r.computeMs(), r.overheadMs(),
+                r.broadcastMs(), r.aggregationMs(), r.updateMs());
+    }
+}
