@@ -33,7 +33,11 @@ public final class SparkSessions {
         // Kryo moves the float arrays of shards, parameters and gradients several times faster than Java
         // serialization; compressing them gains nothing (they are noise-like floats) and costs time every iteration.
         setDefault(b, "spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        setDefault(b, "spark.kryo.unsafe", "true");
         setDefault(b, "spark.broadcast.compress", "false");
+        // A task's result is its partition's whole gradient (4 bytes per parameter): send it with the task's status
+        // instead of through the block manager, which Spark does above 1 MB by default and costs a store and a fetch.
+        setDefault(b, "spark.task.maxDirectResultSize", "128m");
         setDefault(b, "spark.sql.shuffle.partitions", Integer.toString(
                 Math.max(2, 2 * Runtime.getRuntime().availableProcessors())));
         if (m.startsWith("local")) {

@@ -69,13 +69,13 @@ public abstract class Kernels {
     /** {@code x *= alpha}. */
     public abstract void scale(Tensor x, double alpha);
 
-    /** {@code acc = decay * acc + (1 - decay) * x}: an exponential moving average. */
+    /** {@code acc = decay * acc + (1 - decay) * x}: an exponential moving average (operands at one offset). */
     public abstract void lerp(Tensor acc, Tensor x, double decay);
 
-    /** {@code acc = decay * acc + (1 - decay) * x^2}: a moving average of squares. */
+    /** {@code acc = decay * acc + (1 - decay) * x^2}: a moving average of squares (operands at one offset). */
     public abstract void lerpSquares(Tensor acc, Tensor x, double decay);
 
-    /** {@code w += alpha * num / (sqrt(den * denScale) + eps)}: the adaptive step of RMSProp and Adam. */
+    /** {@code w += alpha * num / (sqrt(den * denScale) + eps)}: RMSProp's and Adam's step (operands at one offset). */
     public abstract void addRatio(Tensor w, double alpha, Tensor num, Tensor den, double denScale, double eps);
 
     /** Sum of squares, accumulated in double. */
@@ -83,6 +83,17 @@ public abstract class Kernels {
 
     /** Whether any element is NaN or infinite. */
     public abstract boolean hasNonFinite(Tensor x);
+
+    /**
+     * The optimizer's kernels index every operand with one shared index, which lets C2 vectorize
+     * them; their operands are views at the same offset (flat vectors of one layout).
+     */
+    static void requireSameOffset(String what, Tensor a, Tensor b) {
+        if (a.offset != b.offset) {
+            throw new IllegalArgumentException(what + ": operands must start at the same offset, got " + a.offset
+                    + " and " + b.offset);
+        }
+    }
 
     static int rows(Tensor x, int cols) {
         return cols == 0 ? 0 : x.size() / cols;

@@ -20,19 +20,37 @@ final class PartialGradient implements Serializable {
     long captions;
     /** The slowest task's compute time among the partitions covered. */
     long computeNanos;
-    private final float[] g32;
-    private final double[] g64;
+    private float[] g32;
+    private double[] g64;
+    /** Set when the gradient stayed in the driver's JVM ({@link LocalExchange}) instead of travelling here. */
+    private final String exchangeRun;
 
+    /** A partial that carries its gradient. */
     PartialGradient(int index, double lossSum, long captions, long computeNanos, Tensor grads) {
+        this(index, lossSum, captions, computeNanos, grads, null);
+    }
+
+    /** A partial whose gradient waits in the {@link LocalExchange} buffer of partition {@code index}. */
+    static PartialGradient inExchange(String run, int index, double lossSum, long captions, long computeNanos) {
+        return new PartialGradient(index, lossSum, captions, computeNanos, null, run);
+    }
+
+    private PartialGradient(int index, double lossSum, long captions, long computeNanos, Tensor grads, String run) {
         this.index = index;
         this.lossSum = lossSum;
         this.captions = captions;
         this.computeNanos = computeNanos;
-        this.g32 = grads.dtype() == DType.FLOAT32 ? grads.floatStorage() : null;
-        this.g64 = grads.dtype() == DType.FLOAT64 ? grads.doubleStorage() : null;
+        this.g32 = grads != null && grads.dtype() == DType.FLOAT32 ? grads.floatStorage() : null;
+        this.g64 = grads != null && grads.dtype() == DType.FLOAT64 ? grads.doubleStorage() : null;
+        this.exchangeRun = run;
     }
 
     Tensor gradient() {
+        if (g32 == null && g64 == null) {
+            Tensor g = LocalExchange.gradient(exchangeRun, index);
+            g32 = g.dtype() == DType.FLOAT32 ? g.floatStorage() : null;
+            g64 = g.dtype() == DType.FLOAT64 ? g.doubleStorage() : null;
+        }
         return g32 != null ? Tensor.wrap(g32, g32.length) : Tensor.wrap(g64, g64.length);
     }
 

@@ -27,10 +27,16 @@ final class PartitionGradient implements Function2<Integer, Iterator<CaptionShar
     private final boolean fullBatch;
     private final long seed;
     private final long iteration;
+    private final String exchangeRun;
 
-    /** @param shares captions per partition this iteration; ignored for full batches (every caption, in order) */
+    /**
+     * @param params      the iteration's broadcast: the parameter array, or (local mode) the run key under which
+     *                    {@link LocalExchange} holds it
+     * @param shares      captions per partition this iteration; ignored for full batches (every caption, in order)
+     * @param exchangeRun the run key when parameters and gradients pass through {@link LocalExchange}; else null
+     */
     PartitionGradient(Broadcast<?> params, ModelConfig config, DType dtype, int[] shares, boolean fullBatch, long seed,
-                      long iteration) {
+                      long iteration, String exchangeRun) {
         this.params = params;
         this.config = config;
         this.dtype = dtype;
@@ -38,15 +44,18 @@ final class PartitionGradient implements Function2<Integer, Iterator<CaptionShar
         this.fullBatch = fullBatch;
         this.seed = seed;
         this.iteration = iteration;
+        this.exchangeRun = exchangeRun;
     }
 
     @Override
     public Iterator<PartialGradient> call(Integer partition, Iterator<CaptionShard> shards) {
         long start = System.nanoTime();
         CaptionShard shard = shards.next();
-        Object value = params.value();
+        boolean exchange = exchangeRun != null && LocalExchange.inDriverJvm();
+        Object value = exchange ? LocalExchange.params(exchangeRun) : params.value();
         Tensor p = value instanceof float[] f ? Tensor.wrap(f, f.length) : Tensor.wrap((double[]) value, ((double[]) value).length);
         ModelCache cache = ModelCache.forThread(config, dtype, p);
+        Tensor grads = exchange ? LocalExchange.zeroedGradient(exchangeRun, partition, dtype, p.size()) : cache.grads();
         int count = fullBatch ? shard.numCaptions() : shares[partition];
         Batches batches = Batches.forThread(shard, dtype, MICRO_BATCH);
         int[] rows = batches.rows(count);
@@ -61,8 +70,10 @@ final class PartitionGradient implements Function2<Integer, Iterator<CaptionShar
         for (int from = 0; from < count; from += MICRO_BATCH) {
             int n = Math.min(MICRO_BATCH, count - from);
             batches.gather(rows, from, n);
-            loss += cache.model().lossSum(batches.features(n), batches.captions(n), shard.captionLength(), cache.grads());
+            loss += cache.model().lossSum(batches.features(n), batches.captions(n), shard.captionLength(), grads);
         }
-        return List.of(new PartialGradient(partition, loss, count, System.nanoTime() - start, cache.grads())).iterator();
+        long nanos = System.nanoTime() - start;
+        return List.of(exchange ? PartialGradient.inExchange(exchangeRun, partition, loss, count, nanos)
+                : new PartialGradient(partition, loss, count, nanos, grads)).iterator();
     }
 }

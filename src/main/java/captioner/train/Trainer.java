@@ -53,6 +53,9 @@ public final class Trainer {
         this.log = log;
     }
 
+    /** Spark property that turns off the by-reference hand-off of local mode ({@link LocalExchange}). */
+    public static final String LOCAL_EXCHANGE = "spark.captioner.localExchange";
+
     /** Refuses an unusable --out before any data is read (nothing is written). */
     public static void checkOutput(TrainConfig config, org.apache.hadoop.conf.Configuration conf) {
         new RunDirectory(config.out(), conf).check(config);
@@ -86,6 +89,13 @@ public final class Trainer {
                 state.params.size(), dtype.label(), numTrain, sizes.length, total, iterationsPerEpoch,
                 config.fullBatch() ? "full (" + numTrain + ")" : String.valueOf(config.batchSize()));
 
+        // Local mode: executors share this JVM, so parameters and gradients pass by reference (LocalExchange).
+        String exchange = spark.sparkContext().isLocal()
+                && Boolean.parseBoolean(spark.conf().get(LOCAL_EXCHANGE, "true"))
+                ? java.util.UUID.randomUUID().toString() : null;
+        if (exchange != null) {
+            LocalExchange.putParams(exchange, storage(state.params));
+        }
         long runStart = System.nanoTime();
         long firstIteration = state.iteration;
         long captionsSeen = 0;
@@ -93,13 +103,15 @@ public final class Trainer {
         try (MetricsLog metrics = MetricsLog.open(dir, state.iteration)) {
             for (long it = state.iteration; it < total; it++) {
                 long t0 = System.nanoTime();
-                Broadcast<Object> params = jsc.broadcast(storage(state.params));
+                Broadcast<Object> params = jsc.broadcast(exchange != null ? exchange : storage(state.params));
                 long t1 = System.nanoTime();
                 int[] shares = config.fullBatch() ? null : plan.shares(it);
                 jsc.setJobDescription("iteration " + (it + 1));
                 JavaRDD<PartialGradient> partials = input.train().mapPartitionsWithIndex(
-                        new PartitionGradient(params, model, dtype, shares, config.fullBatch(), config.seed(), it), true);
-                PartialGradient sum = GradientSum.reduce(partials, config.treeDepth());
+                        new PartitionGradient(params, model, dtype, shares, config.fullBatch(), config.seed(), it, exchange),
+                        true);
+                // In one JVM a reduction tree only adds shuffles: sum the partitions on the driver.
+                PartialGradient sum = GradientSum.reduce(partials, exchange != null ? 1 : config.treeDepth());
                 long t2 = System.nanoTime();
                 params.destroy();
 
@@ -143,6 +155,10 @@ public final class Trainer {
                 if (state.iteration % config.checkpointEvery() == 0 || state.iteration == total) {
                     dir.putCheckpoint(state.checkpoint(input.vocab(), config.seed(), configJson), config.keepCheckpoints());
                 }
+            }
+        } finally {
+            if (exchange != null) {
+                LocalExchange.clear(exchange);
             }
         }
         dir.putModel(state.checkpoint(input.vocab(), config.seed(), configJson));

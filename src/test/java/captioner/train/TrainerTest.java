@@ -57,6 +57,18 @@ class TrainerTest {
     }
 
     @Test
+    void localExchangeAndSerializedResultsGiveTheSameParameters() {
+        train(config(tmp.resolve("exchange").toString(), 6, false));
+        SparkTesting.spark().conf().set(Trainer.LOCAL_EXCHANGE, "false");
+        try {
+            train(config(tmp.resolve("serialized").toString(), 6, false));
+        } finally {
+            SparkTesting.spark().conf().unset(Trainer.LOCAL_EXCHANGE);
+        }
+        assertArrayEquals(params(tmp.resolve("exchange/model.h5")), params(tmp.resolve("serialized/model.h5")));
+    }
+
+    @Test
     void writesModelCheckpointsMetricsAndPlot() throws IOException {
         Path out = tmp.resolve("run");
         Trainer.Result r = train(config(out.toString(), 12, false));
