@@ -16,16 +16,15 @@ final class ModelCache {
     private final ModelConfig config;
     private final DType dtype;
     private final CaptioningModel model;
-    private final Tensor grads;
+    private Tensor grads;
 
     private ModelCache(ModelConfig config, DType dtype, Tensor params) {
         this.config = config;
         this.dtype = dtype;
         this.model = new CaptioningModel(config, params);
-        this.grads = model.layout().zeros(dtype);
     }
 
-    /** This thread's model pointed at {@code params}, with a zeroed gradient vector. */
+    /** This thread's model pointed at {@code params}. */
     static ModelCache forThread(ModelConfig config, DType dtype, Tensor params) {
         ModelCache c = CACHE.get();
         if (c == null || !c.config.equals(config) || c.dtype != dtype) {
@@ -33,7 +32,6 @@ final class ModelCache {
             CACHE.set(c);
         }
         c.model.setParams(params);
-        c.grads.fill(0);
         return c;
     }
 
@@ -41,7 +39,13 @@ final class ModelCache {
         return model;
     }
 
-    Tensor grads() {
+    /** This thread's gradient vector, zeroed (allocated on first use: local mode sums elsewhere). */
+    Tensor zeroedGrads() {
+        if (grads == null) {
+            grads = model.layout().zeros(dtype);
+        } else {
+            grads.fill(0);
+        }
         return grads;
     }
 }

@@ -55,7 +55,7 @@ final class PartitionGradient implements Function2<Integer, Iterator<CaptionShar
         Object value = exchange ? LocalExchange.params(exchangeRun) : params.value();
         Tensor p = value instanceof float[] f ? Tensor.wrap(f, f.length) : Tensor.wrap((double[]) value, ((double[]) value).length);
         ModelCache cache = ModelCache.forThread(config, dtype, p);
-        Tensor grads = exchange ? LocalExchange.zeroedGradient(exchangeRun, partition, dtype, p.size()) : cache.grads();
+        Tensor grads = exchange ? LocalExchange.zeroedGradient(exchangeRun, partition, dtype, p.size()) : cache.zeroedGrads();
         int count = fullBatch ? shard.numCaptions() : shares[partition];
         Batches batches = Batches.forThread(shard, dtype, MICRO_BATCH);
         int[] rows = batches.rows(count);

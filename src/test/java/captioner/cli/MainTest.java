@@ -88,4 +88,25 @@ class MainTest {
         assertEquals(0, r[0], (String) r[2]);
         assertTrue(((String) r[1]).matches("(?s).*rnn +[0-9.]+ captions/s +[0-9.]+ GFLOP/s.*"), (String) r[1]);
     }
+
+    @Test
+    void trainRefusesBadFlagsBeforeAnyWork() {
+        String[][] cases = {
+            {"--batch-size", "-1", "--batch-size: got -1; expected a positive integer"},
+            {"--update-rule", "adagrad", "--update-rule: got adagrad; expected sgd, sgd_momentum, rmsprop, adam"},
+            {"--lr-decay", "1.5", "--lr-decay: got 1.5; expected a number in (0, 1]"},
+            {"--cell", "gru", "unknown cell type 'gru'; expected rnn or lstm"},
+            {"--dtype", "float16", "unknown dtype 'float16'; expected float32 or float64"},
+        };
+        for (String[] c : cases) {
+            Object[] r = run("train", c[0], c[1], "--out", "target/never-written");
+            assertEquals(EXIT_BAD_INPUT_CODE, r[0], c[0]);
+            assertTrue(((String) r[2]).contains(c[2]), c[0] + ": " + r[2]);
+        }
+        Object[] r = run("train", "--epochs", "2", "--iterations", "3", "--out", "target/never-written");
+        assertTrue(((String) r[2]).contains("--epochs and --iterations: give one, not both"), (String) r[2]);
+        assertTrue(!new java.io.File("target/never-written").exists(), "refused before anything was written");
+    }
+
+    private static final int EXIT_BAD_INPUT_CODE = Main.EXIT_BAD_INPUT;
 }

@@ -109,6 +109,41 @@ class TrainerTest {
     }
 
     @Test
+    void initWarmStartsFromAnotherRunsModelInferringItsSizes() {
+        Path first = tmp.resolve("first");
+        train(config(first.toString(), 10, false));
+        // Flags ask for an RNN of another size; the file's shapes (an LSTM with H=16, W=8) win.
+        TrainConfig c = new TrainConfig(null, null, CellType.RNN, 99, 77, "adam", 5e-3, 0.95, 20, null, 1, false,
+                null, 3, "local[4]", 231, DType.FLOAT32, null, tmp.resolve("second").toString(), 5, 2, false,
+                first.resolve("model.h5").toString(), 5, 2);
+        train(c);
+        Checkpoint warm = Checkpoint.read(tmp.resolve("second/model.h5"), "second", DType.FLOAT32);
+        assertEquals(CellType.LSTM, warm.model().cell());
+        assertEquals(16, warm.model().hiddenDim());
+        // Adam's first step moves each coordinate by at most the learning rate: the run started from the first's end.
+        float[] start = params(first.resolve("model.h5"));
+        float[] after = warm.params().floatStorage();
+        double moved = 0;
+        for (int i = 0; i < start.length; i++) {
+            moved = Math.max(moved, Math.abs(after[i] - start[i]));
+        }
+        assertTrue(moved > 0 && moved <= 5e-3 * 1.001, "largest move from the warm start: " + moved);
+    }
+
+    @Test
+    void initWithAnotherVocabularySizeIsRefused() {
+        Path first = tmp.resolve("small-vocab");
+        SparkTesting.Data other = SparkTesting.randomData(5, 10, 2, 9, 9, 12);
+        new Trainer(SparkTesting.spark(), config(first.toString(), 2, false), SparkTesting.input(other, 2), quiet()).run();
+        TrainConfig c = new TrainConfig(null, null, CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, null, 1, false,
+                null, 3, "local[4]", 231, DType.FLOAT32, null, tmp.resolve("warm").toString(), 5, 2, false,
+                first.resolve("model.h5").toString(), 5, 2);
+        BadInputException e = assertThrows(BadInputException.class, () -> train(c));
+        assertTrue(e.getMessage().contains("W_embed has 9 rows") && e.getMessage().contains("15 words"), e.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("warm/run.json")), "nothing claimed for a refused run");
+    }
+
+    @Test
     void outHoldingARunIsRefusedWithoutResume() {
         String out = tmp.resolve("taken").toString();
         train(config(out, 2, false));
