@@ -62,7 +62,7 @@ interface DataDirectory {
     }
 
     /** The URI with a scheme, or null when {@code text} is a plain path (including Windows "C:\..."). */
-    private static URI asUri(String text) {
+    static URI asUri(String text) {
         try {
             URI uri = new URI(text);
             String scheme = uri.getScheme();

@@ -10,7 +10,6 @@ import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 
 /**
  * A file or folder on some Hadoop {@link FileSystem}, with the text the user gave for messages. A plain path (no
@@ -35,7 +34,7 @@ final class HadoopLocation {
             throw new BadInputException("no path given; expected a local path or a URI such as "
                     + "hdfs://namenode:8020/data/coco-table");
         }
-        URI uri = schemeUri(pathOrUri);
+        URI uri = DataDirectory.asUri(pathOrUri);
         // Not File.toURI(): it ends a directory's URI with a slash, and Hadoop then takes the last name as "".
         Path p = uri == null ? new Path("file", null, new File(pathOrUri).getAbsoluteFile().toPath().normalize()
                 .toString()) : new Path(uri);
@@ -48,16 +47,6 @@ final class HadoopLocation {
                     e);
         }
         return new HadoopLocation(fs, fs.makeQualified(p), pathOrUri);
-    }
-
-    private static URI schemeUri(String text) {
-        try {
-            URI uri = new URI(text);
-            String scheme = uri.getScheme();
-            return scheme == null || scheme.length() == 1 ? null : uri;
-        } catch (URISyntaxException e) {
-            return null;
-        }
     }
 
     FileSystem fs() {
