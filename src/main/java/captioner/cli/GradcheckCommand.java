@@ -19,6 +19,22 @@ import java.util.concurrent.Callable;
         description = "Check every parameter's analytic gradient against centered differences (float64).")
 final class GradcheckCommand implements Callable<Integer> {
 
+    @Option(names = "--checkpoint", paramLabel = "CKPT",
+            description = "Check this checkpoint or model file on captions of --data instead of a small random model.")
+    String checkpoint;
+
+    @Option(names = "--data", paramLabel = "DIR|TABLE",
+            description = "Data for --checkpoint (default: the embedded default dataset).")
+    String data;
+
+    @Option(names = "--captions", paramLabel = "N", defaultValue = "4",
+            description = "Training captions in the batch for --checkpoint (default: ${DEFAULT-VALUE}).")
+    int captions;
+
+    @Option(names = "--entries", paramLabel = "K", defaultValue = "25",
+            description = "Entries checked per parameter for --checkpoint, drawn at random (default: ${DEFAULT-VALUE}).")
+    int entries;
+
     @Option(names = "--cell", description = "rnn, lstm or both (default: ${DEFAULT-VALUE}).", defaultValue = "both")
     String cell;
 
@@ -32,12 +48,28 @@ final class GradcheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (checkpoint != null) {
+            return report(List.of(checkCheckpoint()), "the checkpoint");
+        }
         List<CellType> cells = cell.equalsIgnoreCase("both") ? List.of(CellType.values()) : List.of(CellType.parse(cell));
+        List<Checked> checked = new java.util.ArrayList<>();
+        for (CellType c : cells) {
+            checked.add(new Checked(c, checkRandomModel(c)));
+        }
+        return report(checked, "a small random model");
+    }
+
+    private record Checked(CellType cell, List<GradientCheck.Result> results) {
+    }
+
+    private int report(List<Checked> checked, String what) {
+        System.out.println("gradient check of " + what + " (float64, centered differences)");
         boolean allPass = true;
         System.out.printf("%-5s %-9s %-10s %-14s %-14s %s%n", "cell", "parameter", "shape", "max rel error",
                 "max abs error", "result");
-        for (CellType c : cells) {
-            for (GradientCheck.Result r : checkRandomModel(c)) {
+        for (Checked ch : checked) {
+            CellType c = ch.cell();
+            for (GradientCheck.Result r : ch.results()) {
                 boolean pass = r.pass();
                 allPass &= pass;
                 System.out.printf("%-5s %-9s %-10s %-14.3e %-14.3e %s%n", c.label(), r.name(),
@@ -48,6 +80,42 @@ final class GradcheckCommand implements Callable<Integer> {
                 + GradientCheck.ABSOLUTE_FLOOR;
         System.out.println(allPass ? "all gradients match (" + rule + ")" : "gradient check FAILED (" + rule + ")");
         return allPass ? 0 : Main.EXIT_FAILED;
+    }
+
+    /** The checkpoint's parameters (as float64) on the first {@code --captions} training captions of the data. */
+    private Checked checkCheckpoint() {
+        if (captions < 1 || entries < 1) {
+            throw new captioner.BadInputException("--captions and --entries must be at least 1");
+        }
+        return SparkSessions.with(null, "captioner gradcheck", spark -> {
+            captioner.model.Checkpoint ckpt = captioner.data.LocalCopy.read(checkpoint,
+                    spark.sparkContext().hadoopConfiguration(),
+                    p -> captioner.model.Checkpoint.read(p, checkpoint, DType.FLOAT64));
+            try (captioner.data.TrainingData td = captioner.data.TrainingData.open(spark, data, null, null, seed)) {
+                if (!td.vocab().words().equals(ckpt.vocab().words())) {
+                    throw new captioner.BadInputException("--checkpoint " + checkpoint + ": its vocabulary ("
+                            + ckpt.vocab().size() + " words) is not the data's (" + td.vocab().size() + " words)");
+                }
+                if (td.featureDim() != ckpt.model().inputDim()) {
+                    throw new captioner.BadInputException("--checkpoint " + checkpoint + ": it expects features of width "
+                            + ckpt.model().inputDim() + " but the data's are " + td.featureDim() + " wide");
+                }
+                captioner.data.CaptionShard shard = td.shards("train", 1).first();
+                int n = Math.min(captions, shard.numCaptions());
+                int length = shard.captionLength();
+                int dim = shard.featureDim();
+                int[] caps = java.util.Arrays.copyOf(shard.captions(), n * length);
+                Tensor features = Tensor.zeros(DType.FLOAT64, n, dim);
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < dim; j++) {
+                        features.set(i * dim + j, shard.features()[shard.captionImage()[i] * dim + j]);
+                    }
+                }
+                CaptioningModel model = new CaptioningModel(ckpt.model(), ckpt.params());
+                return new Checked(ckpt.model().cell(), GradientCheck.checkModel(model, features, caps, length,
+                        GradientCheck.MODEL_STEP, threshold, entries, seed));
+            }
+        });
     }
 
     /** A small model (V=7, D=6, W=5, H=4) at cs231n's initialisation on a random batch of 3 captions of 6 words. */
