@@ -81,7 +81,6 @@ public final class Trainer {
         long iterationsPerEpoch = config.iterationsPerEpoch(numTrain);
         long total = config.totalIterations(numTrain);
         BatchPlan plan = new BatchPlan(sizes, config.batchSize(), config.seed());
-        Kernels k = Kernels.of(dtype);
         String configJson = toJson(config);
         log.printf("training %s (V=%d, D=%d, W=%d, H=%d, %,d parameters, %s) on %,d captions in %d partitions: "
                         + "%d iterations, %d per epoch, batch %s%n",
@@ -102,39 +101,9 @@ public final class Trainer {
         double loss = Double.NaN;
         try (MetricsLog metrics = MetricsLog.open(dir, state.iteration)) {
             for (long it = state.iteration; it < total; it++) {
-                long t0 = System.nanoTime();
-                Broadcast<Object> params = jsc.broadcast(exchange != null ? exchange : storage(state.params));
-                long t1 = System.nanoTime();
-                int[] shares = config.fullBatch() ? null : plan.shares(it);
-                jsc.setJobDescription("iteration " + (it + 1));
-                JavaRDD<PartialGradient> partials = input.train().mapPartitionsWithIndex(
-                        new PartitionGradient(params, model, dtype, shares, config.fullBatch(), config.seed(), it, exchange),
-                        true);
-                // In one JVM a reduction tree only adds shuffles: sum the partitions on the driver.
-                PartialGradient sum = GradientSum.reduce(partials, exchange != null ? 1 : config.treeDepth());
-                long t2 = System.nanoTime();
-                params.destroy();
-
-                long n = sum.captions;
-                loss = sum.lossSum / n;
-                Tensor grads = sum.gradient();
-                k.scale(grads, 1.0 / n);
-                double norm = Math.sqrt(k.sumSquares(grads));
-                if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                    List<org.apache.hadoop.fs.Path> kept = dir.checkpoints();
-                    throw new TrainingFailedException("the " + (Double.isFinite(loss) ? "gradient norm" : "loss")
-                            + " is " + (Double.isFinite(loss) ? norm : loss) + " at iteration " + (it + 1)
-                            + "; parameters were not updated. Last good checkpoint: "
-                            + (kept.isEmpty() ? "none yet" : kept.get(kept.size() - 1))
-                            + ". Try a lower --learning-rate or --clip-norm.");
-                }
-                if (config.clipNorm() != null && norm > config.clipNorm()) {
-                    k.scale(grads, config.clipNorm() / norm);
-                }
-                double lr = state.learningRate;
-                state.rule.update(state.params, grads, lr);
-                long t3 = System.nanoTime();
-
+                Step step = step(jsc, exchange, plan, state, it, dir);
+                long n = step.captions();
+                loss = step.loss();
                 state.iteration = it + 1;
                 state.addLoss(loss);
                 if (state.iteration % iterationsPerEpoch == 0) {
@@ -142,8 +111,7 @@ public final class Trainer {
                     state.learningRate *= config.lrDecay();
                 }
                 captionsSeen += n;
-                double seconds = (t3 - t0) / 1e9;
-                metrics.append(metricsRecord(state, lr, loss, norm, n / seconds, t0, t1, t2, t3, sum.computeNanos));
+                metrics.append(metricsRecord(state, step));
                 if (state.iteration % config.printEvery() == 0 || state.iteration == total) {
                     double elapsed = (System.nanoTime() - runStart) / 1e9;
                     double perIteration = elapsed / (state.iteration - firstIteration);
@@ -171,6 +139,50 @@ public final class Trainer {
                 duration(seconds), result.finalLoss(),
                 result.captionsPerSecond(), result.model());
         return result;
+    }
+
+    /** One iteration's outcome and its time split (nanosecond timestamps: start, broadcast done, sums in, updated). */
+    private record Step(double loss, double gradNorm, long captions, double learningRate, long t0, long t1, long t2,
+                        long t3, long computeNanos) {
+    }
+
+    /**
+     * One synchronous iteration: broadcast, every partition's summed gradient, the ordered sum, the
+     * update. Nothing is updated when the loss or gradient is not finite.
+     */
+    private Step step(JavaSparkContext jsc, String exchange, BatchPlan plan, State state, long it, RunDirectory dir) {
+        Kernels k = Kernels.of(config.dtype());
+        long t0 = System.nanoTime();
+        Broadcast<Object> params = jsc.broadcast(exchange != null ? exchange : storage(state.params));
+        long t1 = System.nanoTime();
+        int[] shares = config.fullBatch() ? null : plan.shares(it);
+        jsc.setJobDescription("iteration " + (it + 1));
+        JavaRDD<PartialGradient> partials = input.train().mapPartitionsWithIndex(new PartitionGradient(params,
+                state.model, config.dtype(), shares, config.fullBatch(), config.seed(), it, exchange), true);
+        // In one JVM a reduction tree only adds shuffles: sum the partitions on the driver.
+        PartialGradient sum = GradientSum.reduce(partials, exchange != null ? 1 : config.treeDepth());
+        long t2 = System.nanoTime();
+        params.destroy();
+
+        long n = sum.captions;
+        double loss = sum.lossSum / n;
+        Tensor grads = sum.gradient();
+        k.scale(grads, 1.0 / n);
+        double norm = Math.sqrt(k.sumSquares(grads));
+        if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+            List<org.apache.hadoop.fs.Path> kept = dir.checkpoints();
+            throw new TrainingFailedException("the " + (Double.isFinite(loss) ? "gradient norm" : "loss")
+                    + " is " + (Double.isFinite(loss) ? norm : loss) + " at iteration " + (it + 1)
+                    + "; parameters were not updated. Last good checkpoint: "
+                    + (kept.isEmpty() ? "none yet" : kept.get(kept.size() - 1))
+                    + ". Try a lower --learning-rate or --clip-norm.");
+        }
+        if (config.clipNorm() != null && norm > config.clipNorm()) {
+            k.scale(grads, config.clipNorm() / norm);
+        }
+        double lr = state.learningRate;
+        state.rule.update(state.params, grads, lr);
+        return new Step(loss, norm, n, lr, t0, t1, t2, System.nanoTime(), sum.computeNanos);
     }
 
     /** Parameters, update rule and counters: fresh, warm-started from --init, or resumed from OUT. */
@@ -250,19 +262,18 @@ public final class Trainer {
         }
     }
 
-    private static Map<String, Object> metricsRecord(State s, double lr, double loss, double norm, double captionsPerSecond,
-                                                     long t0, long t1, long t2, long t3, long computeNanos) {
+    private static Map<String, Object> metricsRecord(State s, Step step) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("iteration", s.iteration);
         m.put("epoch", s.epoch);
-        m.put("loss", loss);
-        m.put("learning_rate", lr);
-        m.put("grad_norm", norm);
-        m.put("captions_per_s", captionsPerSecond);
-        m.put("broadcast_ms", (t1 - t0) / 1e6);
-        m.put("compute_ms", computeNanos / 1e6);
-        m.put("aggregation_ms", Math.max(0, (t2 - t1) - computeNanos) / 1e6);
-        m.put("update_ms", (t3 - t2) / 1e6);
+        m.put("loss", step.loss());
+        m.put("learning_rate", step.learningRate());
+        m.put("grad_norm", step.gradNorm());
+        m.put("captions_per_s", step.captions() / ((step.t3() - step.t0()) / 1e9));
+        m.put("broadcast_ms", (step.t1() - step.t0()) / 1e6);
+        m.put("compute_ms", step.computeNanos() / 1e6);
+        m.put("aggregation_ms", Math.max(0, (step.t2() - step.t1()) - step.computeNanos()) / 1e6);
+        m.put("update_ms", (step.t3() - step.t2()) / 1e6);
         return m;
     }
 
