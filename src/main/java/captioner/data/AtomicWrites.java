@@ -36,6 +36,21 @@ public final class AtomicWrites {
         }
     }
 
+    /** Writes {@code text} (UTF-8) to {@code target} on its file system through {@link #put}. */
+    public static void putText(String text, Path target, org.apache.hadoop.conf.Configuration conf) {
+        try {
+            java.nio.file.Path local = java.nio.file.Files.createTempFile("captioner-", ".tmp");
+            try {
+                java.nio.file.Files.writeString(local, text, java.nio.charset.StandardCharsets.UTF_8);
+                put(local, target, conf);
+            } finally {
+                java.nio.file.Files.deleteIfExists(local);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void deleteQuietly(Path p, org.apache.hadoop.conf.Configuration conf) {
         try {
             p.getFileSystem(conf).delete(p, false);

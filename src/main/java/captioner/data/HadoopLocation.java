@@ -17,7 +17,7 @@ import java.net.URI;
  * the working directory and read through Hadoop's local file system. Anything with a scheme ({@code file:},
  * {@code hdfs:}, {@code s3a:}, ...) goes to the file system Hadoop's configuration maps that scheme to.
  */
-final class HadoopLocation {
+public final class HadoopLocation {
     private final FileSystem fs;
     private final Path path;
     private final String shown;
@@ -29,7 +29,7 @@ final class HadoopLocation {
     }
 
     /** @throws BadInputException when the text is empty or no file system can be opened for it */
-    static HadoopLocation of(String pathOrUri, Configuration conf) {
+    public static HadoopLocation of(String pathOrUri, Configuration conf) {
         if (pathOrUri == null || pathOrUri.isBlank()) {
             throw new BadInputException("no path given; expected a local path or a URI such as "
                     + "hdfs://namenode:8020/data/coco-table");
@@ -49,17 +49,17 @@ final class HadoopLocation {
         return new HadoopLocation(fs, fs.makeQualified(p), pathOrUri);
     }
 
-    FileSystem fs() {
+    public FileSystem fs() {
         return fs;
     }
 
     /** The fully qualified path, e.g. {@code file:/home/me/table} or {@code hdfs://nn:8020/t}. */
-    Path path() {
+    public Path path() {
         return path;
     }
 
     /** The location as the user wrote it. */
-    String shown() {
+    public String shown() {
         return shown;
     }
 
@@ -73,7 +73,7 @@ final class HadoopLocation {
     }
 
     /** The status, or null when nothing is there. */
-    FileStatus statusOrNull() {
+    public FileStatus statusOrNull() {
         try {
             return fs.getFileStatus(path);
         } catch (FileNotFoundException e) {

@@ -18,6 +18,8 @@ import java.util.Random;
  * cs231n's {@code CaptioningRNN}: image features → initial hidden state (affine), caption words →
  * word vectors, a vanilla RNN or LSTM over the words, hidden states → vocabulary scores, and the
  * masked temporal softmax loss. Parameters live in one flat vector laid out by {@link ParamLayout}.
+ * Captions are generated one word at a time through {@link #startDecoding} and {@link #decodeStep}, which greedy
+ * {@link #sample} and the decoders of {@code captioner.eval} share.
  * An instance keeps the buffers of its last batch, so it serves one thread at a time.
  */
 public final class CaptioningModel {
@@ -192,46 +194,48 @@ public final class CaptioningModel {
 
     /**
      * cs231n's greedy {@code sample}: the first input is {@code <START>}, each step feeds back the
-     * highest-scoring word, the LSTM cell state starts at zero. Once a row emits {@code <END>} the rest
-     * of that row is {@code <NULL>}.
+     * highest-scoring word (the first on ties), the LSTM cell state starts at zero. Once a row emits
+     * {@code <END>} the rest of that row is {@code <NULL>}.
      *
      * @param features (N, D)
      * @return N rows of {@code maxLength} word indices, row-major; the first is the first sampled word
      */
     public int[] sample(Tensor features, int maxLength) {
-        Shapes.requireRank("features", features, 2, "(N, D)");
-        int n = features.dim(0);
-        Shapes.require("features", features, n, config.inputDim());
-        Shapes.requireDType("features", features, params.dtype());
+        return sample(features, maxLength, null);
+    }
+
+    /**
+     * {@link #sample(Tensor, int)} that also writes into {@code logProbs} (N, unless null) each row's summed
+     * log-probability of the words it emitted, {@code <END>} included when emitted.
+     */
+    public int[] sample(Tensor features, int maxLength, double[] logProbs) {
         if (maxLength < 1) {
             throw new IllegalArgumentException("maxLength: expected at least 1 but got " + maxLength);
         }
-        if (config.startIdx() < 0 || config.endIdx() < 0) {
-            throw new IllegalStateException("sampling needs <START> and <END> in the vocabulary");
+        DecoderState state = startDecoding(features);
+        int n = state.rows();
+        if (logProbs != null && logProbs.length != n) {
+            throw new IllegalArgumentException("logProbs: expected " + n + " entries but got " + logProbs.length);
         }
-        int hidden = config.hiddenDim();
         Kernels k = Kernels.of(params.dtype());
-        Tensor h = projection.forward(features, param("W_proj"), param("b_proj")).copy(params.dtype());
-        Tensor c = Tensor.zeros(params.dtype(), n, hidden);
         int[] words = new int[n];
         Arrays.fill(words, config.startIdx());
         int[] out = new int[n * maxLength];
         Arrays.fill(out, config.nullIdx());
+        if (logProbs != null) {
+            Arrays.fill(logProbs, 0);
+        }
         boolean[] done = new boolean[n];
         int open = n;
         for (int t = 0; t < maxLength && open > 0; t++) {
-            Tensor x = embedding.forward(words, param("W_embed"));
-            if (recurrent instanceof Lstm lstm) {
-                Tensor[] hc = lstm.stepForward(x, h, c, param("Wx"), param("Wh"), param("b"));
-                h.copyFrom(hc[0]);
-                c.copyFrom(hc[1]);
-            } else {
-                h.copyFrom(((VanillaRnn) recurrent).stepForward(x, h, param("Wx"), param("Wh"), param("b")));
-            }
-            k.argmaxRows(vocabulary.forward(h, param("W_vocab"), param("b_vocab")), words);
+            Tensor scores = decodeStep(state, words);
+            k.argmaxRows(scores, words);
             for (int i = 0; i < n; i++) {
                 if (!done[i]) {
                     out[i * maxLength + t] = words[i];
+                    if (logProbs != null) {
+                        logProbs[i] += LogSoftmax.at(scores, i, words[i]);
+                    }
                     if (words[i] == config.endIdx()) {
                         done[i] = true;
                         open--;
@@ -240,5 +244,46 @@ public final class CaptioningModel {
             }
         }
         return out;
+    }
+
+    /**
+     * Starts decoding N captions, as cs231n's {@code sample} does: h0 = features·W_proj + b_proj and, for the
+     * LSTM, c0 = 0. The first {@link #decodeStep} then takes {@code <START>}.
+     *
+     * @param features (N, D)
+     */
+    public DecoderState startDecoding(Tensor features) {
+        Shapes.requireRank("features", features, 2, "(N, D)");
+        int n = features.dim(0);
+        Shapes.require("features", features, n, config.inputDim());
+        Shapes.requireDType("features", features, params.dtype());
+        if (config.startIdx() < 0 || config.endIdx() < 0) {
+            throw new IllegalStateException("decoding needs <START> and <END> in the vocabulary");
+        }
+        Tensor h = projection.forward(features, param("W_proj"), param("b_proj")).copy(params.dtype());
+        Tensor c = recurrent instanceof Lstm ? Tensor.zeros(params.dtype(), n, config.hiddenDim()) : null;
+        return new DecoderState(h, c);
+    }
+
+    /**
+     * One decoding step for every row of {@code state}: embeds {@code previousWords} (N), advances the state in
+     * place by one recurrent step, and returns the scores of the next word, (N, V). The scores are a buffer this
+     * model reuses on its next call; {@link LogSoftmax} turns them into log-probabilities.
+     */
+    public Tensor decodeStep(DecoderState state, int[] previousWords) {
+        if (previousWords.length != state.rows()) {
+            throw new IllegalArgumentException("previousWords: expected one word for each of the state's "
+                    + state.rows() + " rows but got " + previousWords.length);
+        }
+        Tensor h = state.h();
+        Tensor x = embedding.forward(previousWords, param("W_embed"));
+        if (recurrent instanceof Lstm lstm) {
+            Tensor[] hc = lstm.stepForward(x, h, state.c(), param("Wx"), param("Wh"), param("b"));
+            h.copyFrom(hc[0]);
+            state.c().copyFrom(hc[1]);
+        } else {
+            h.copyFrom(((VanillaRnn) recurrent).stepForward(x, h, param("Wx"), param("Wh"), param("b")));
+        }
+        return vocabulary.forward(h, param("W_vocab"), param("b_vocab"));
     }
 }

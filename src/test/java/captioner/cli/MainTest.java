@@ -39,7 +39,7 @@ class MainTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"synth", "prepare", "gradcheck", "bench"}) {
+        for (String command : new String[] {"synth", "prepare", "gradcheck", "bench", "sample", "evaluate", "report"}) {
             Object[] r = run(command, "--help");
             assertEquals(0, r[0], command);
             assertTrue(((String) r[1]).contains("Usage: captioner " + command), command + ": " + r[1]);

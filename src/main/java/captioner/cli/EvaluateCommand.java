@@ -1,0 +1,83 @@
+package captioner.cli;
+
+import captioner.eval.Bleu;
+import captioner.eval.Decoder;
+import captioner.eval.Evaluation;
+import captioner.eval.ModelFile;
+import captioner.eval.OutputFile;
+import captioner.eval.SampleLines;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The loss, perplexity and BLEU figures of a trained model on a split. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluate a trained model on a split: cs231n's loss, cross-entropy per token and perplexity, "
+                + "cs231n's per-caption unigram BLEU, and corpus BLEU-1..4 against all of each image's captions.",
+            "Captions are greedy (cs231n's sample) unless --beam-size. Without --max the whole split is evaluated."})
+final class EvaluateCommand implements Callable<Integer> {
+    private static final int SHOWN_SAMPLES = 3;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT",
+            description = "A model file written by train (OUT/model.h5 or OUT/checkpoints/ckpt-*.h5).")
+    String checkpoint;
+
+    @Mixin
+    InferenceOptions options;
+
+    @Option(names = "--max", paramLabel = "N", description = "Evaluate the first N images of the split (all their captions); default: every image.")
+    Integer max;
+
+    @Option(names = "--beam-size", paramLabel = "K", description = "Caption with beam search keeping K captions instead of greedily.")
+    Integer beamSize;
+
+    @Option(names = "--length-penalty", paramLabel = "A", defaultValue = "0",
+            description = "Beam search ranks finished captions by log-probability / tokens^A (default: ${DEFAULT-VALUE}).")
+    double lengthPenalty;
+
+    @Option(names = "--smoothing", paramLabel = "METHOD", defaultValue = "none",
+            description = "Corpus BLEU smoothing: none or method1 (NLTK's SmoothingFunction().method1, epsilon 0.1) (default: ${DEFAULT-VALUE}).")
+    String smoothing;
+
+    @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the figures as one JSON object, atomically.")
+    String out;
+
+    @Override
+    public Integer call() {
+        options.check();
+        if (max != null && max < 1) {
+            throw new IllegalArgumentException("--max is " + max + "; expected at least 1 image");
+        }
+        Bleu.Smoothing smooth = Bleu.Smoothing.parse(smoothing);
+        Decoder decoder = Decoder.fromFlags(beamSize, null, 0, lengthPenalty, options.maxLength);
+        Configuration conf = new Configuration();
+        OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
+        ModelFile model = ModelFile.read("--checkpoint", checkpoint, conf);
+        SparkSessions.with(options.master, "captioner evaluate", spark -> {
+            Evaluation e = options.evaluate(spark, model, options.data, null, List.of(decoder), max, true, smooth);
+            System.out.print(e.summary());
+            System.out.println("first images:");
+            e.result().images().stream().limit(SHOWN_SAMPLES).forEach(image -> System.out.printf("  %d: %s  (references: %s)%n",
+                    image.imageIdx(), SampleLines.generated(image.captions()[0], model.checkpoint().vocab()),
+                    String.join(" | ", SampleLines.references(image.imageIdx(), e.result().references(),
+                            model.checkpoint().vocab()))));
+            if (target != null) {
+                try {
+                    target.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(e.json(0)) + "\n",
+                            spark.sparkContext().hadoopConfiguration());
+                } catch (JsonProcessingException ex) {
+                    throw new IllegalStateException(ex);
+                }
+                System.out.println("wrote " + target.shown());
+            }
+            return null;
+        });
+        return 0;
+    }
+}

@@ -1,0 +1,97 @@
+package captioner.cli;
+
+import captioner.eval.BeamSearch;
+import captioner.eval.Bleu;
+import captioner.eval.Decoder;
+import captioner.eval.Evaluation;
+import captioner.eval.Greedy;
+import captioner.eval.ModelFile;
+import captioner.eval.OutputFile;
+import captioner.eval.ReportPage;
+import captioner.eval.RunFiles;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** One self-contained HTML page about a finished run: loss curve, metrics, gallery of samples. */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write OUT/report.html for a finished training run: the loss curve, the metrics of greedy and "
+                + "beam search on a split (loss, perplexity, cs231n's unigram BLEU, corpus BLEU-1..4), and a gallery "
+                + "of images with both captions beside the references. One file with inline CSS and chart; images "
+                + "are linked by their URLs."})
+final class ReportCommand implements Callable<Integer> {
+    static final int DEFAULT_BEAM_SIZE = 3;
+    static final int DEFAULT_GALLERY = 24;
+
+    @Option(names = "--run", required = true, paramLabel = "OUT", description = "The --out directory of a finished train run.")
+    String run;
+
+    @Mixin
+    InferenceOptions options;
+
+    @Option(names = "--beam-size", paramLabel = "K", defaultValue = "" + DEFAULT_BEAM_SIZE,
+            description = "Beam size of the beam-search column (default: ${DEFAULT-VALUE}).")
+    int beamSize;
+
+    @Option(names = "--length-penalty", paramLabel = "A", defaultValue = "0",
+            description = "Beam search ranks finished captions by log-probability / tokens^A (default: ${DEFAULT-VALUE}).")
+    double lengthPenalty;
+
+    @Option(names = "--max", paramLabel = "N", description = "Evaluate the first N images of the split; default: every image.")
+    Integer max;
+
+    @Option(names = "--gallery", paramLabel = "N", defaultValue = "" + DEFAULT_GALLERY,
+            description = "Images in the gallery (default: ${DEFAULT-VALUE}).")
+    int gallery;
+
+    @Option(names = "--smoothing", paramLabel = "METHOD", defaultValue = "none",
+            description = "Corpus BLEU smoothing: none or method1 (default: ${DEFAULT-VALUE}).")
+    String smoothing;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the page (default: OUT/report.html), atomically.")
+    String out;
+
+    @Override
+    public Integer call() {
+        options.check();
+        if (max != null && max < 1) {
+            throw new IllegalArgumentException("--max is " + max + "; expected at least 1 image");
+        }
+        if (gallery < 0) {
+            throw new IllegalArgumentException("--gallery is " + gallery + "; expected 0 or more images");
+        }
+        Bleu.Smoothing smooth = Bleu.Smoothing.parse(smoothing);
+        List<Decoder> decoders = List.of(new Greedy(options.maxLength),
+                new BeamSearch(beamSize, lengthPenalty, options.maxLength));
+        Configuration conf = new Configuration();
+        RunFiles files = RunFiles.read(run, conf);
+        OutputFile target = OutputFile.of("--out", out == null ? files.file(RunFiles.REPORT) : out, conf);
+        ModelFile model = ModelFile.read("--run", files.file(RunFiles.MODEL), conf);
+        String data = options.data != null ? options.data : files.setting("data");
+        SparkSessions.with(options.master, "captioner report", spark -> {
+            Evaluation e = options.evaluate(spark, model, data, options.data != null ? null : files.setting("features"),
+                    decoders, max, true, smooth);
+            double[] iterations = files.iterations();
+            double[] losses = files.losses();
+            if (losses.length == 0) {
+                // No metrics.jsonl: the loss history every checkpoint carries.
+                losses = model.checkpoint().lossHistory();
+                iterations = new double[losses.length];
+                for (int i = 0; i < losses.length; i++) {
+                    iterations[i] = i + 1;
+                }
+            }
+            ReportPage.Content content = new ReportPage.Content(run, ReportPage.settings(model.checkpoint(), files),
+                    iterations, losses, gallery);
+            target.write(ReportPage.html(content, e, model.checkpoint().vocab()), spark.sparkContext().hadoopConfiguration());
+            System.out.print(e.summary());
+            System.out.println("wrote " + target.shown());
+            return null;
+        });
+        return 0;
+    }
+}

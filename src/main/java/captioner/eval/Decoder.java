@@ -1,0 +1,65 @@
+package captioner.eval;
+
+import captioner.model.CaptioningModel;
+import captioner.tensor.Tensor;
+
+import java.io.Serializable;
+
+/**
+ * How captions are generated from a model: {@link Greedy} (cs231n's {@code sample}), {@link BeamSearch} or
+ * {@link TemperatureSampling}. Decoders are small immutable values, validated when made, that Spark ships to
+ * the partitions; they use the model's step-wise API and know nothing of Spark.
+ */
+public sealed interface Decoder extends Serializable permits Greedy, BeamSearch, TemperatureSampling {
+    /** cs231n's default {@code max_length} of {@code sample}. */
+    int DEFAULT_MAX_LENGTH = 30;
+
+    /**
+     * One caption per image.
+     *
+     * @param features  (N, D) in the model's dtype
+     * @param imageIdxs (N) the images' indices in their split: what seeds per-image randomness, so a caption does
+     *                  not depend on which other images share its batch or partition
+     */
+    Caption[] decode(CaptioningModel model, Tensor features, int[] imageIdxs);
+
+    /** The most words a caption may have, {@code <END>} included. */
+    int maxLength();
+
+    /** A short description for people: "greedy", "beam 3", "temperature 0.7 (seed 1)". */
+    String label();
+
+    /** The decoder the flags choose: beam search with a beam size, sampling with a temperature, else greedy. */
+    static Decoder fromFlags(Integer beamSize, Double temperature, long seed, double lengthPenalty, int maxLength) {
+        if (beamSize != null && temperature != null) {
+            throw new IllegalArgumentException("--beam-size and --temperature choose different decoders; give one "
+                    + "of them (neither: greedy)");
+        }
+        if (lengthPenalty != 0 && beamSize == null) {
+            throw new IllegalArgumentException("--length-penalty applies to beam search only; give --beam-size too");
+        }
+        if (beamSize != null) {
+            return new BeamSearch(beamSize, lengthPenalty, maxLength);
+        }
+        if (temperature != null) {
+            return new TemperatureSampling(temperature, seed, maxLength);
+        }
+        return new Greedy(maxLength);
+    }
+
+    /** The caption of row {@code row} of a {@link CaptioningModel#sample}-style array. */
+    static Caption captionOfRow(int[] rows, int row, int maxLength, int endIdx, double logProb) {
+        int from = row * maxLength;
+        int n = 0;
+        while (n < maxLength && rows[from + n] != endIdx) {
+            n++;
+        }
+        return new Caption(java.util.Arrays.copyOfRange(rows, from, from + n), n < maxLength, logProb);
+    }
+
+    static void checkMaxLength(int maxLength) {
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("--max-length is " + maxLength + "; expected at least 1 word");
+        }
+    }
+}

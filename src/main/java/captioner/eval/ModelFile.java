@@ -1,0 +1,76 @@
+package captioner.eval;
+
+import captioner.BadInputException;
+import captioner.data.HadoopLocation;
+import captioner.data.LocalCopy;
+import captioner.data.TrainingData;
+import captioner.model.Checkpoint;
+import captioner.model.ModelConfig;
+import captioner.tensor.DType;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+
+import java.util.List;
+
+/**
+ * A model read for inference from a checkpoint file that {@code train} wrote (OUT/model.h5 or one of
+ * OUT/checkpoints/), in float32, with the checks that it fits the data it is asked to caption.
+ *
+ * @param flag the flag that named the file, for messages (e.g. "--checkpoint")
+ * @param path the file as the user named it
+ */
+public record ModelFile(String flag, String path, Checkpoint checkpoint) {
+
+    /** Reads {@code pathOrUri} (a local path or any Hadoop URI); {@code flag} names it in messages. */
+    public static ModelFile read(String flag, String pathOrUri, Configuration conf) {
+        String source = flag + " " + pathOrUri;
+        HadoopLocation loc = HadoopLocation.of(pathOrUri, conf);
+        FileStatus status = loc.statusOrNull();
+        if (status == null) {
+            throw new BadInputException(source + ": no such file; expected a model.h5 or checkpoint written by "
+                    + "'captioner train'");
+        }
+        if (!status.isFile()) {
+            throw new BadInputException(source + ": is a directory; expected a model.h5 or checkpoint file (a run's "
+                    + "model is OUT/model.h5)");
+        }
+        Checkpoint c = LocalCopy.read(loc.path().toString(), conf, p -> Checkpoint.read(p, source, DType.FLOAT32));
+        return new ModelFile(flag, pathOrUri, c);
+    }
+
+    /** The flag and the file, e.g. "--checkpoint runs/default/model.h5": how messages name the model. */
+    public String source() {
+        return flag + " " + path;
+    }
+
+    public ModelConfig config() {
+        return checkpoint.model();
+    }
+
+    /**
+     * Refuses data whose vocabulary or feature width differs from the model's.
+     *
+     * @param dataName how the user named the data, e.g. "--data ~/coco" or "the embedded default dataset"
+     */
+    public void checkFits(TrainingData data, String dataName) {
+        List<String> mine = checkpoint.vocab().words();
+        List<String> theirs = data.vocab().words();
+        if (!mine.equals(theirs)) {
+            int i = 0;
+            while (i < Math.min(mine.size(), theirs.size()) && mine.get(i).equals(theirs.get(i))) {
+                i++;
+            }
+            String where = i < Math.min(mine.size(), theirs.size())
+                    ? "; word " + i + " is '" + mine.get(i) + "' in the model and '" + theirs.get(i) + "' in the data"
+                    : "";
+            throw new BadInputException(source() + ": the model's vocabulary (" + mine.size() + " words) differs from "
+                    + "that of " + dataName + " (" + theirs.size() + " words)" + where + "; expected the data the model "
+                    + "was trained on");
+        }
+        if (config().inputDim() != data.featureDim()) {
+            throw new BadInputException(source() + ": the model takes features of width " + config().inputDim()
+                    + " (W_proj) but " + dataName + " has features of width " + data.featureDim() + " ("
+                    + data.featureKind() + "); expected the features the model was trained on");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package captioner.eval;
+
+import captioner.BadInputException;
+import captioner.data.HadoopLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a report reads from a run's output directory (see {@code train.RunDirectory} for the layout): the run's
+ * settings (OUT/run.json), the loss of every iteration (OUT/metrics.jsonl) and the path of its model
+ * (OUT/model.h5).
+ *
+ * @param run        the settings; null when OUT has no run.json
+ * @param iterations iteration numbers of {@code losses}
+ * @param losses     the training loss per iteration; empty when OUT has no metrics.jsonl
+ */
+public record RunFiles(String out, JsonNode run, double[] iterations, double[] losses, double captionsPerSecond) {
+    public static final String MODEL = "model.h5";
+    public static final String RUN = "run.json";
+    public static final String METRICS = "metrics.jsonl";
+    public static final String REPORT = "report.html";
+
+    /** Reads OUT (a local path or any Hadoop URI); a missing OUT or model.h5 is bad input naming {@code --run}. */
+    public static RunFiles read(String out, Configuration conf) {
+        HadoopLocation loc = HadoopLocation.of(out, conf);
+        org.apache.hadoop.fs.FileStatus status = loc.statusOrNull();
+        if (status == null || !status.isDirectory()) {
+            throw new BadInputException("--run " + out + ": no such directory; expected the --out directory of "
+                    + "'captioner train'");
+        }
+        FileSystem fs = loc.fs();
+        Path dir = loc.path();
+        try {
+            if (!fs.exists(new Path(dir, MODEL))) {
+                throw new BadInputException("--run " + out + ": has no " + MODEL + "; expected a finished run of "
+                        + "'captioner train' (a run still training has only checkpoints/: use 'evaluate --checkpoint')");
+            }
+            JsonNode run = null;
+            Path runFile = new Path(dir, RUN);
+            if (fs.exists(runFile)) {
+                try (FSDataInputStream in = fs.open(runFile)) {
+                    run = SampleLines.JSON.readTree(in);
+                } catch (IOException | RuntimeException e) {
+                    throw new BadInputException("--run " + out + ": " + RUN + " is not readable JSON (" + e.getMessage()
+                            + ")", e);
+                }
+            }
+            List<double[]> points = new ArrayList<>();
+            double speed = 0;
+            Path metrics = new Path(dir, METRICS);
+            if (fs.exists(metrics)) {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(metrics), StandardCharsets.UTF_8))) {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        if (line.isBlank()) {
+                            continue;
+                        }
+                        JsonNode m = SampleLines.JSON.readTree(line);
+                        points.add(new double[] {m.path("iteration").asDouble(), m.path("loss").asDouble(Double.NaN)});
+                        speed += m.path("captions_per_s").asDouble();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    throw new BadInputException("--run " + out + ": " + METRICS + " is not readable JSON lines ("
+                            + e.getMessage() + ")", e);
+                }
+            }
+            double[] its = points.stream().mapToDouble(p -> p[0]).toArray();
+            double[] losses = points.stream().mapToDouble(p -> p[1]).toArray();
+            return new RunFiles(out, run, its, losses, points.isEmpty() ? Double.NaN : speed / points.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("--run " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** OUT/name as the user would write it. */
+    public String file(String name) {
+        return out.endsWith("/") ? out + name : out + "/" + name;
+    }
+
+    /** A setting from run.json as text, or null when absent or null. */
+    public String setting(String key) {
+        JsonNode v = run == null ? null : run.get(key);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}
