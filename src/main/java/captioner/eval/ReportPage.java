@@ -84,6 +84,9 @@ public final class ReportPage {
             labels.put("dtype", "dtype");
             for (Map.Entry<String, String> e : labels.entrySet()) {
                 String v = run.setting(e.getKey());
+                if (v != null && e.getKey().equals("dtype")) {
+                    v = v.toLowerCase(Locale.ROOT); // run.json spells the enum FLOAT32; users write float32
+                }
                 if (v != null) {
                     m.put(e.getValue(), v);
                 }
