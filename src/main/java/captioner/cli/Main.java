@@ -33,10 +33,12 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::handle);
-        // Option defaults from a properties file (key = option name without dashes); flags win.
+        // train's option defaults from a properties file (key = option name without dashes); flags win. Only train
+        // reads it: other commands share option names (--out, --data) with other meanings.
         String conf = System.getProperty("captioner.conf", System.getenv("CAPTIONER_CONF"));
         if (conf != null && new java.io.File(conf).isFile()) {
-            cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(new java.io.File(conf)));
+            cli.getSubcommands().get("train")
+                    .setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(new java.io.File(conf)));
         }
         return cli.execute(args);
     }
