@@ -109,4 +109,27 @@ class MainTest {
     }
 
     private static final int EXIT_BAD_INPUT_CODE = Main.EXIT_BAD_INPUT;
+
+    @Test
+    void trainReadsOptionDefaultsFromThePropertiesFileAndFlagsWin() throws java.io.IOException {
+        java.nio.file.Path conf = java.nio.file.Files.createTempFile("captioner", ".properties");
+        java.nio.file.Files.writeString(conf, "batch-size = 7\nout = /tmp/from-conf\n");
+        String before = System.getProperty("captioner.conf");
+        System.setProperty("captioner.conf", conf.toString());
+        try {
+            String help = (String) run("train", "--help")[1];
+            assertTrue(help.contains("Captions per iteration (default: 7)"), help);
+            Object[] r = run("train", "--batch-size", "-3", "--out", "target/never-written");
+            assertTrue(((String) r[2]).contains("--batch-size: got -3"), "the flag wins: " + r[2]);
+            String sampleHelp = (String) run("sample", "--help")[1];
+            assertTrue(!sampleHelp.contains("/tmp/from-conf"), "only train reads the file:\n" + sampleHelp);
+        } finally {
+            if (before == null) {
+                System.clearProperty("captioner.conf");
+            } else {
+                System.setProperty("captioner.conf", before);
+            }
+            java.nio.file.Files.deleteIfExists(conf);
+        }
+    }
 }
