@@ -28,15 +28,18 @@ final class PartitionGradient implements Function2<Integer, Iterator<CaptionShar
     private final long seed;
     private final long iteration;
     private final String exchangeRun;
+    private final int failTask;
 
     /**
      * @param params      the iteration's broadcast: the parameter array, or (local mode) the run key under which
      *                    {@link LocalExchange} holds it
      * @param shares      captions per partition this iteration; ignored for full batches (every caption, in order)
      * @param exchangeRun the run key when parameters and gradients pass through {@link LocalExchange}; else null
+     * @param failTask    the partition whose first attempt fails on purpose this iteration, or -1 (fault injection,
+     *                    {@link Trainer#FAIL_TASK_ONCE})
      */
     PartitionGradient(Broadcast<?> params, ModelConfig config, DType dtype, int[] shares, boolean fullBatch, long seed,
-                      long iteration, String exchangeRun) {
+                      long iteration, String exchangeRun, int failTask) {
         this.params = params;
         this.config = config;
         this.dtype = dtype;
@@ -45,12 +48,17 @@ final class PartitionGradient implements Function2<Integer, Iterator<CaptionShar
         this.seed = seed;
         this.iteration = iteration;
         this.exchangeRun = exchangeRun;
+        this.failTask = failTask;
     }
 
     @Override
     public Iterator<PartialGradient> call(Integer partition, Iterator<CaptionShard> shards) {
         long start = System.nanoTime();
         CaptionShard shard = shards.next();
+        if (partition == failTask && org.apache.spark.TaskContext.get().attemptNumber() == 0) {
+            throw new IllegalStateException("injected failure (" + Trainer.FAIL_TASK_ONCE + ") in partition " + partition
+                    + " at iteration " + (iteration + 1));
+        }
         boolean exchange = exchangeRun != null && LocalExchange.inDriverJvm();
         Object value = exchange ? LocalExchange.params(exchangeRun) : params.value();
         Tensor p = value instanceof float[] f ? Tensor.wrap(f, f.length) : Tensor.wrap((double[]) value, ((double[]) value).length);

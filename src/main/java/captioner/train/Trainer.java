@@ -56,6 +56,13 @@ public final class Trainer {
     /** Spark property that turns off the by-reference hand-off of local mode ({@link LocalExchange}). */
     public static final String LOCAL_EXCHANGE = "spark.captioner.localExchange";
 
+    /**
+     * Fault injection for checking a deployment's task retries: {@code ITERATION:PARTITION} makes that task's first
+     * attempt fail. Spark retries it (given spark.task.maxFailures, or local[N,F] in local mode), and since tasks are
+     * deterministic the run's result does not change.
+     */
+    public static final String FAIL_TASK_ONCE = "spark.captioner.failTaskOnce";
+
     /** Refuses an unusable --out before any data is read (nothing is written). */
     public static void checkOutput(TrainConfig config, org.apache.hadoop.conf.Configuration conf) {
         new RunDirectory(config.out(), conf).check(config);
@@ -158,7 +165,8 @@ public final class Trainer {
         int[] shares = config.fullBatch() ? null : plan.shares(it);
         jsc.setJobDescription("iteration " + (it + 1));
         JavaRDD<PartialGradient> partials = input.train().mapPartitionsWithIndex(new PartitionGradient(params,
-                state.model, config.dtype(), shares, config.fullBatch(), config.seed(), it, exchange), true);
+                state.model, config.dtype(), shares, config.fullBatch(), config.seed(), it, exchange,
+                injectedFailure(it)), true);
         // In one JVM a reduction tree only adds shuffles: sum the partitions on the driver.
         PartialGradient sum = GradientSum.reduce(partials, exchange != null ? 1 : config.treeDepth());
         long t2 = System.nanoTime();
@@ -183,6 +191,20 @@ public final class Trainer {
         double lr = state.learningRate;
         state.rule.update(state.params, grads, lr);
         return new Step(loss, norm, n, lr, t0, t1, t2, System.nanoTime(), sum.computeNanos);
+    }
+
+    /** The partition whose first attempt fails at iteration {@code it} ({@link #FAIL_TASK_ONCE}), or -1. */
+    private int injectedFailure(long it) {
+        String spec = spark.conf().get(FAIL_TASK_ONCE, "");
+        if (spec.isEmpty()) {
+            return -1;
+        }
+        String[] parts = spec.split(":");
+        try {
+            return parts.length == 2 && Long.parseLong(parts[0].trim()) == it + 1 ? Integer.parseInt(parts[1].trim()) : -1;
+        } catch (NumberFormatException e) {
+            throw new BadInputException(FAIL_TASK_ONCE + " is '" + spec + "'; expected ITERATION:PARTITION, e.g. 3:1");
+        }
     }
 
     /** Parameters, update rule and counters: fresh, warm-started from --init, or resumed from OUT. */

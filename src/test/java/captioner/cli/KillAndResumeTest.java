@@ -20,25 +20,56 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Kills a real training process mid-run and checks that --resume ends bitwise where an uninterrupted run does. */
+/**
+ * Real training processes: one killed mid-run must resume to bitwise the parameters of an uninterrupted run, and one
+ * whose task fails and is retried must end where a clean run does.
+ */
 class KillAndResumeTest {
     @TempDir
     Path tmp;
 
     private List<String> train(Path data, Path out, boolean resume) {
+        return train(data, out, resume, "local[2]", 400, List.of());
+    }
+
+    /** A training process: {@code jvmArgs} go to the JVM (e.g. -Dspark.* settings). */
+    private static List<String> train(Path data, Path out, boolean resume, String master, int iterations,
+                                      List<String> jvmArgs) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + Path.of("conf", "java-options").toAbsolutePath(),
-                "-Dlog4j2.configurationFile=" + Path.of("src", "test", "resources", "log4j2-test.properties").toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"),
+                "-Dlog4j2.configurationFile=" + Path.of("src", "test", "resources", "log4j2-test.properties").toAbsolutePath()));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "captioner.cli.Main", "train", "--data", data.toString(), "--out", out.toString(),
-                "--master", "local[2]", "--partitions", "2", "--cell", "lstm", "--hidden", "48", "--wordvec", "32",
-                "--batch-size", "50", "--iterations", "400", "--checkpoint-every", "25", "--keep-checkpoints", "2",
-                "--print-every", "50"));
+                "--master", master, "--partitions", "2", "--cell", "lstm", "--hidden", "48", "--wordvec", "32",
+                "--batch-size", "50", "--iterations", String.valueOf(iterations), "--checkpoint-every", "25",
+                "--keep-checkpoints", "2", "--print-every", "50"));
         if (resume) {
             cmd.add("--resume");
         }
         return cmd;
+    }
+
+    @Test
+    void aRetriedTaskChangesNothing() throws Exception {
+        Path data = tmp.resolve("data");
+        SyntheticDataset.write(data, 40, 5);
+        Path clean = tmp.resolve("clean");
+        Path cleanLog = tmp.resolve("clean.log");
+        assertEquals(0, finish(start(train(data, clean, false, "local[2]", 12, List.of()), cleanLog), cleanLog),
+                Files.readString(cleanLog));
+        Path retried = tmp.resolve("retried");
+        Path retriedLog = tmp.resolve("retried.log");
+        // local[2,2]: two task slots, and a failed task may be tried twice.
+        // The production logging config: the test config silences Spark's reports of failed tasks.
+        List<String> cmd = train(data, retried, false, "local[2,2]", 12, List.of("-Dspark.captioner.failTaskOnce=5:1",
+                "-Dlog4j2.configurationFile=" + Path.of("conf", "log4j2.properties").toAbsolutePath()));
+        assertEquals(0, finish(start(cmd, retriedLog), retriedLog), Files.readString(retriedLog));
+        assertTrue(Files.readString(retriedLog).contains("injected failure"), "the task did fail once:\n"
+                + Files.readString(retriedLog));
+        assertArrayEquals(Checkpoint.read(clean.resolve("model.h5"), "clean", DType.FLOAT32).params().floatStorage(),
+                Checkpoint.read(retried.resolve("model.h5"), "retried", DType.FLOAT32).params().floatStorage());
     }
 
     private static Process start(List<String> cmd, Path log) throws IOException {
