@@ -31,19 +31,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     InferenceOptions options;
 
-    @Option(names = "--max", paramLabel = "N", description = "Evaluate the first N images of the split (all their captions); default: every image.")
-    Integer max;
+    @Mixin
+    EvaluationOptions evaluation;
+
 
     @Option(names = "--beam-size", paramLabel = "K", description = "Caption with beam search keeping K captions instead of greedily.")
     Integer beamSize;
 
-    @Option(names = "--length-penalty", paramLabel = "A", defaultValue = "0",
-            description = "Beam search ranks finished captions by log-probability / tokens^A (default: ${DEFAULT-VALUE}).")
-    double lengthPenalty;
 
-    @Option(names = "--smoothing", paramLabel = "METHOD", defaultValue = "none",
-            description = "Corpus BLEU smoothing: none or method1 (NLTK's SmoothingFunction().method1, epsilon 0.1) (default: ${DEFAULT-VALUE}).")
-    String smoothing;
 
     @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the figures as one JSON object, atomically.")
     String out;
@@ -51,16 +46,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         options.check();
-        if (max != null && max < 1) {
-            throw new IllegalArgumentException("--max is " + max + "; expected at least 1 image");
-        }
-        Bleu.Smoothing smooth = Bleu.Smoothing.parse(smoothing);
-        Decoder decoder = Decoder.fromFlags(beamSize, null, 0, lengthPenalty, options.maxLength);
+        Bleu.Smoothing smooth = evaluation.check();
+        Decoder decoder = Decoder.fromFlags(beamSize, null, 0, evaluation.lengthPenalty, options.maxLength);
         Configuration conf = new Configuration();
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
         ModelFile model = ModelFile.read("--checkpoint", checkpoint, conf);
         SparkSessions.with(options.master, "captioner evaluate", spark -> {
-            Evaluation e = options.evaluate(spark, model, options.data, null, List.of(decoder), max, true, smooth);
+            Evaluation e = options.evaluate(spark, model, options.data, null, List.of(decoder), evaluation.max, true, smooth);
             System.out.print(e.summary());
             System.out.println("first images:");
             e.result().images().stream().limit(SHOWN_SAMPLES).forEach(image -> System.out.printf("  %d: %s  (references: %s)%n",

@@ -33,24 +33,19 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     InferenceOptions options;
 
+    @Mixin
+    EvaluationOptions evaluation;
+
     @Option(names = "--beam-size", paramLabel = "K", defaultValue = "" + DEFAULT_BEAM_SIZE,
             description = "Beam size of the beam-search column (default: ${DEFAULT-VALUE}).")
     int beamSize;
 
-    @Option(names = "--length-penalty", paramLabel = "A", defaultValue = "0",
-            description = "Beam search ranks finished captions by log-probability / tokens^A (default: ${DEFAULT-VALUE}).")
-    double lengthPenalty;
 
-    @Option(names = "--max", paramLabel = "N", description = "Evaluate the first N images of the split; default: every image.")
-    Integer max;
 
     @Option(names = "--gallery", paramLabel = "N", defaultValue = "" + DEFAULT_GALLERY,
             description = "Images in the gallery (default: ${DEFAULT-VALUE}).")
     int gallery;
 
-    @Option(names = "--smoothing", paramLabel = "METHOD", defaultValue = "none",
-            description = "Corpus BLEU smoothing: none or method1 (default: ${DEFAULT-VALUE}).")
-    String smoothing;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Where to write the page (default: OUT/report.html), atomically.")
     String out;
@@ -58,15 +53,12 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         options.check();
-        if (max != null && max < 1) {
-            throw new IllegalArgumentException("--max is " + max + "; expected at least 1 image");
-        }
         if (gallery < 0) {
             throw new IllegalArgumentException("--gallery is " + gallery + "; expected 0 or more images");
         }
-        Bleu.Smoothing smooth = Bleu.Smoothing.parse(smoothing);
+        Bleu.Smoothing smooth = evaluation.check();
         List<Decoder> decoders = List.of(new Greedy(options.maxLength),
-                new BeamSearch(beamSize, lengthPenalty, options.maxLength));
+                new BeamSearch(beamSize, evaluation.lengthPenalty, options.maxLength));
         Configuration conf = new Configuration();
         RunFiles files = RunFiles.read(run, conf);
         OutputFile target = OutputFile.of("--out", out == null ? files.file(RunFiles.REPORT) : out, conf);
@@ -74,7 +66,7 @@ final class ReportCommand implements Callable<Integer> {
         String data = options.data != null ? options.data : files.setting("data");
         SparkSessions.with(options.master, "captioner report", spark -> {
             Evaluation e = options.evaluate(spark, model, data, options.data != null ? null : files.setting("features"),
-                    decoders, max, true, smooth);
+                    decoders, evaluation.max, true, smooth);
             double[] iterations = files.iterations();
             double[] losses = files.losses();
             if (losses.length == 0) {
