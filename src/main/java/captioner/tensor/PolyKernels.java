@@ -82,27 +82,8 @@ final class PolyKernels {
         return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
     }
 
-    /** exp(x) for x &lt;= 0 or NaN only (skips the upper clamp); used by sigmoid and tanh. */
-    static float expNonPositive(float x) {
-        float xc = x < EXP_LO ? EXP_LO : x;
-        float t = Math.fma(xc, LOG2E, ROUND_MAGIC);
-        float nf = t - ROUND_MAGIC;
-        int n = Float.floatToRawIntBits(t) - ROUND_MAGIC_BITS;
-        float r = Math.fma(nf, -LN2_HI, xc);
-        r = Math.fma(nf, -LN2_LO, r);
-        float p = Math.fma(E6, r, E5);
-        p = Math.fma(p, r, E4);
-        p = Math.fma(p, r, E3);
-        p = Math.fma(p, r, E2);
-        p = Math.fma(p, r, 1f);
-        p = Math.fma(p, r, 1f);
-        int n1 = n >> 1;
-        int n2 = n - n1;
-        return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
-    }
-
     static float sigmoid(float x) {
-        float e = expNonPositive(-Math.abs(x));
+        float e = exp(-Math.abs(x));
         float num = x >= 0f ? 1f : e;
         return num / (e + 1f);
     }
@@ -119,7 +100,7 @@ final class PolyKernels {
             p = Math.fma(p, s, T0);
             r = Math.fma(a * s, p, a);
         } else { // also NaN
-            float e = expNonPositive(a * -2f);
+            float e = exp(a * -2f);
             r = (1f - e) / (e + 1f);
         }
         if (x < 0f) {
