@@ -1,52 +1,81 @@
 package captioner.train;
 
+import captioner.data.CaptionShard;
 import org.apache.spark.Partitioner;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
 import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
- * Sums the partitions' partial gradients to the driver through a reduction tree of the given
- * depth, like Spark's {@code treeAggregate}, but every node adds its children in partition order.
- * treeAggregate combines its last level in task-completion order, and floating-point addition is
- * not associative, so its sums vary from run to run; these do not.
+ * Runs an iteration's gradient tasks and sums their partial gradients to the driver through a
+ * reduction tree of the given depth, like Spark's {@code treeAggregate}, but every node adds its
+ * children in partition order. treeAggregate combines its last level in task-completion order,
+ * and floating-point addition is not associative, so its sums vary from run to run; these do not.
  */
 final class GradientSum {
     private GradientSum() {
     }
 
-    /** The ordered sum of {@code partials} (one per partition), reduced through {@code depth} levels. */
-    static PartialGradient reduce(JavaRDD<PartialGradient> partials, int depth) {
-        int n = partials.getNumPartitions();
+    /** The ordered sum of {@code task} over every partition of {@code shards}, reduced through {@code depth} levels. */
+    static PartialGradient reduce(JavaRDD<CaptionShard> shards, PartitionGradient task, int depth) {
+        int n = shards.getNumPartitions();
         // Spark's treeAggregate rule: add levels while that shrinks what reaches the driver.
         int scale = Math.max((int) Math.ceil(Math.pow(n, 1.0 / depth)), 2);
-        JavaRDD<PartialGradient> level = partials;
-        while (depth > 1 && n > scale + (n + scale - 1) / scale) {
+        if (depth <= 1 || n <= scale + (n + scale - 1) / scale) {
+            // The common case is one job whose task function is the gradient itself: no extra RDD, no closure.
+            return sumInOrder(runJob(shards.rdd(), task));
+        }
+        JavaRDD<PartialGradient> level = shards.mapPartitionsWithIndex((partition, it) -> List.of(
+                task.compute(partition, TaskContext.get().attemptNumber(), it.next())).iterator(), true);
+        while (n > scale + (n + scale - 1) / scale) {
             int groups = (n + scale - 1) / scale;
             final int s = scale;
             level = level.mapToPair(p -> new Tuple2<>(p.index / s, p))
                     .partitionBy(new ByIndex(groups))
                     .values()
-                    .mapPartitions(GradientSum::sumGroup, true);
+                    .mapPartitions(group -> List.of(sumInOrder(collect(group))).iterator(), true);
             n = groups;
         }
-        List<PartialGradient> top = new ArrayList<>(level.collect());
-        return sumInOrder(top.iterator());
+        return sumInOrder(runJob(level.rdd(), new OnlyElement()));
     }
 
-    private static Iterator<PartialGradient> sumGroup(Iterator<PartialGradient> group) {
-        PartialGradient sum = sumInOrder(group);
-        return sum == null ? List.<PartialGradient>of().iterator() : List.of(sum).iterator();
+    /** One result per partition, in partition order, from a job whose function is not a closure. */
+    private static <T> List<PartialGradient> runJob(RDD<T> rdd,
+                                                    scala.Function2<TaskContext, Iterator<T>, PartialGradient> f) {
+        int n = rdd.getNumPartitions();
+        PartialGradient[] results = new PartialGradient[n];
+        scala.collection.immutable.Seq<Object> partitions = CollectionConverters.asScala(
+                IntStream.range(0, n).<Object>mapToObj(i -> i).toList()).toSeq();
+        scala.Function2<Object, PartialGradient, BoxedUnit> store = (i, r) -> {
+            results[(Integer) i] = r;
+            return BoxedUnit.UNIT;
+        };
+        rdd.sparkContext().runJob(rdd, f, partitions, store, ClassTag$.MODULE$.apply(PartialGradient.class));
+        return Arrays.asList(results);
+    }
+
+    private static List<PartialGradient> collect(java.util.Iterator<PartialGradient> parts) {
+        List<PartialGradient> list = new ArrayList<>();
+        parts.forEachRemaining(list::add);
+        return list;
     }
 
     /** Sums in ascending index order; the result carries the smallest index. */
-    static PartialGradient sumInOrder(Iterator<PartialGradient> parts) {
-        List<PartialGradient> list = new ArrayList<>();
-        parts.forEachRemaining(list::add);
+    static PartialGradient sumInOrder(List<PartialGradient> parts) {
+        List<PartialGradient> list = new ArrayList<>(parts);
         list.sort(Comparator.comparingInt(p -> p.index));
         PartialGradient sum = null;
         for (PartialGradient p : list) {
@@ -57,6 +86,17 @@ final class GradientSum {
             }
         }
         return sum;
+    }
+
+    /** The one partial sum a reduction group's partition holds. */
+    private static final class OnlyElement extends AbstractFunction2<TaskContext, Iterator<PartialGradient>, PartialGradient>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public PartialGradient apply(TaskContext task, Iterator<PartialGradient> partials) {
+            return partials.next();
+        }
     }
 
     /** Sends key k to partition k: each group of children meets in its own partition. */

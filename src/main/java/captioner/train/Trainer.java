@@ -160,17 +160,20 @@ public final class Trainer {
     private Step step(JavaSparkContext jsc, String exchange, BatchPlan plan, State state, long it, RunDirectory dir) {
         Kernels k = Kernels.of(config.dtype());
         long t0 = System.nanoTime();
-        Broadcast<Object> params = jsc.broadcast(exchange != null ? exchange : storage(state.params));
+        // In local mode the tasks read the driver's arrays by reference; a broadcast would only carry the run key.
+        Broadcast<Object> params = exchange != null ? null : jsc.broadcast(storage(state.params));
         long t1 = System.nanoTime();
         int[] shares = config.fullBatch() ? null : plan.shares(it);
         jsc.setJobDescription("iteration " + (it + 1));
-        JavaRDD<PartialGradient> partials = input.train().mapPartitionsWithIndex(new PartitionGradient(params,
-                state.model, config.dtype(), shares, config.fullBatch(), config.seed(), it, exchange,
-                injectedFailure(it)), true);
+        PartitionGradient task = new PartitionGradient(params, state.model, config.dtype(), shares, config.fullBatch(),
+                config.seed(), it, exchange, injectedFailure(it));
         // In one JVM a reduction tree only adds shuffles: sum the partitions on the driver.
-        PartialGradient sum = GradientSum.reduce(partials, exchange != null ? 1 : config.treeDepth());
+        PartialGradient sum = GradientSum.reduce(input.train(), task, exchange != null ? 1 : config.treeDepth());
         long t2 = System.nanoTime();
-        params.destroy();
+        if (params != null) {
+            // Not blocking: executors drop their copies while the driver updates.
+            params.destroy(false);
+        }
 
         long n = sum.captions;
         double loss = sum.lossSum / n;

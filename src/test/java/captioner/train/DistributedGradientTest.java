@@ -37,8 +37,8 @@ class DistributedGradientTest {
             JavaRDD<CaptionShard> shards = SparkTesting.shards(d, partitions);
             Broadcast<Object> params = JavaSparkContext.fromSparkContext(SparkTesting.spark().sparkContext())
                     .broadcast(plain.params().doubleStorage());
-            PartialGradient sum = GradientSum.reduce(shards.mapPartitionsWithIndex(
-                    new PartitionGradient(params, config, DType.FLOAT64, null, true, 1, 0, null, -1), true), depth);
+            PartialGradient sum = GradientSum.reduce(shards,
+                    new PartitionGradient(params, config, DType.FLOAT64, null, true, 1, 0, null, -1), depth);
             assertEquals(d.numCaptions(), sum.captions);
             assertEquals(expectedLoss, sum.lossSum / sum.captions, 1e-10 * expectedLoss);
             Tensor g = sum.gradient();
