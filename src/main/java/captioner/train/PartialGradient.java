@@ -22,34 +22,35 @@ final class PartialGradient implements Serializable {
     long computeNanos;
     private float[] g32;
     private double[] g64;
-    /** Set when the gradient stayed in the driver's JVM ({@link LocalExchange}) instead of travelling here. */
-    private final String exchangeRun;
+    /** The partition's buffer in the driver's JVM ({@link LocalExchange}); never serialized. */
+    private final transient Tensor shared;
 
     /** A partial that carries its gradient. */
     PartialGradient(int index, double lossSum, long captions, long computeNanos, Tensor grads) {
         this(index, lossSum, captions, computeNanos, grads, null);
     }
 
-    /** A partial whose gradient waits in the {@link LocalExchange} buffer of partition {@code index}. */
-    static PartialGradient inExchange(String run, int index, double lossSum, long captions, long computeNanos) {
-        return new PartialGradient(index, lossSum, captions, computeNanos, null, run);
+    /** A partial whose gradient stays in {@code buffer}, shared with the driver ({@link LocalExchange}). */
+    static PartialGradient shared(int index, double lossSum, long captions, long computeNanos, Tensor buffer) {
+        return new PartialGradient(index, lossSum, captions, computeNanos, null, buffer);
     }
 
-    private PartialGradient(int index, double lossSum, long captions, long computeNanos, Tensor grads, String run) {
+    private PartialGradient(int index, double lossSum, long captions, long computeNanos, Tensor grads, Tensor shared) {
         this.index = index;
         this.lossSum = lossSum;
         this.captions = captions;
         this.computeNanos = computeNanos;
         this.g32 = grads != null && grads.dtype() == DType.FLOAT32 ? grads.floatStorage() : null;
         this.g64 = grads != null && grads.dtype() == DType.FLOAT64 ? grads.doubleStorage() : null;
-        this.exchangeRun = run;
+        this.shared = shared;
     }
 
     Tensor gradient() {
+        if (shared != null) {
+            return shared;
+        }
         if (g32 == null && g64 == null) {
-            Tensor g = LocalExchange.gradient(exchangeRun, index);
-            g32 = g.dtype() == DType.FLOAT32 ? g.floatStorage() : null;
-            g64 = g.dtype() == DType.FLOAT64 ? g.doubleStorage() : null;
+            throw new IllegalStateException("partition " + index + "'s gradient stayed in the driver's JVM");
         }
         return g32 != null ? Tensor.wrap(g32, g32.length) : Tensor.wrap(g64, g64.length);
     }

@@ -7,7 +7,7 @@ import captioner.tensor.Tensor;
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import scala.collection.Iterator;
-import scala.runtime.AbstractFunction2;
+import scala.runtime.AbstractFunction1;
 
 import java.io.Serializable;
 
@@ -18,9 +18,10 @@ import java.io.Serializable;
  *
  * <p>It is the job's task function itself, a named class rather than a closure: Spark then skips
  * its closure cleaner, which otherwise re-reads class files with ASM on every job (about 5 ms per
- * iteration on a 2-core machine).
+ * iteration on a 2-core machine). In local mode the task waits for its iteration's parameters and
+ * reports its sum through the run's {@link LocalExchange}.
  */
-final class PartitionGradient extends AbstractFunction2<TaskContext, Iterator<CaptionShard>, PartialGradient>
+final class PartitionGradient extends AbstractFunction1<Iterator<CaptionShard>, PartialGradient>
         implements Serializable {
     private static final long serialVersionUID = 2L;
     static final int MICRO_BATCH = 256;
@@ -60,24 +61,22 @@ final class PartitionGradient extends AbstractFunction2<TaskContext, Iterator<Ca
     }
 
     @Override
-    public PartialGradient apply(TaskContext task, Iterator<CaptionShard> shards) {
+    public PartialGradient apply(Iterator<CaptionShard> shards) {
+        TaskContext task = TaskContext.get();
         return compute(task.partitionId(), task.attemptNumber(), shards.next());
     }
 
     PartialGradient compute(int partition, int attempt, CaptionShard shard) {
-        long start = System.nanoTime();
         if (partition == failTask && attempt == 0) {
             throw new IllegalStateException("injected failure (" + Trainer.FAIL_TASK_ONCE + ") in partition " + partition
                     + " at iteration " + (iteration + 1));
         }
-        boolean exchange = exchangeRun != null;
-        if (exchange && !LocalExchange.inDriverJvm()) {
-            throw new IllegalStateException("the local exchange only works inside the driver's JVM");
-        }
-        Object value = exchange ? LocalExchange.params(exchangeRun) : params.value();
+        LocalExchange exchange = exchangeRun != null ? LocalExchange.of(exchangeRun) : null;
+        Object value = exchange != null ? exchange.awaitParameters(iteration) : params.value();
+        long start = System.nanoTime();
         Tensor p = value instanceof float[] f ? Tensor.wrap(f, f.length) : Tensor.wrap((double[]) value, ((double[]) value).length);
         ModelCache cache = ModelCache.forThread(config, dtype, p);
-        Tensor grads = exchange ? LocalExchange.zeroedGradient(exchangeRun, partition, dtype, p.size()) : cache.zeroedGrads();
+        Tensor grads = exchange != null ? exchange.zeroedGradient(partition, dtype, p.size()) : cache.zeroedGrads();
         int count = fullBatch ? shard.numCaptions() : shares[partition];
         Batches batches = Batches.forThread(shard, dtype, MICRO_BATCH);
         int[] rows = batches.rows(count);
@@ -95,7 +94,11 @@ final class PartitionGradient extends AbstractFunction2<TaskContext, Iterator<Ca
             loss += cache.model().lossSum(batches.features(n), batches.captions(n), shard.captionLength(), grads);
         }
         long nanos = System.nanoTime() - start;
-        return exchange ? PartialGradient.inExchange(exchangeRun, partition, loss, count, nanos)
-                : new PartialGradient(partition, loss, count, nanos, grads);
+        if (exchange == null) {
+            return new PartialGradient(partition, loss, count, nanos, grads);
+        }
+        PartialGradient partial = PartialGradient.shared(partition, loss, count, nanos, grads);
+        exchange.done(iteration, partial);
+        return partial;
     }
 }

@@ -13,7 +13,6 @@ import captioner.tensor.Kernels;
 import captioner.tensor.Tensor;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.PrintStream;
@@ -95,20 +94,22 @@ public final class Trainer {
                 state.params.size(), dtype.label(), numTrain, sizes.length, total, iterationsPerEpoch,
                 config.fullBatch() ? "full (" + numTrain + ")" : String.valueOf(config.batchSize()));
 
-        // Local mode: executors share this JVM, so parameters and gradients pass by reference (LocalExchange).
-        String exchange = spark.sparkContext().isLocal()
-                && Boolean.parseBoolean(spark.conf().get(LOCAL_EXCHANGE, "true"))
-                ? java.util.UUID.randomUUID().toString() : null;
-        if (exchange != null) {
-            LocalExchange.putParams(exchange, storage(state.params));
-        }
+        // Local mode: executors share this JVM, so parameters and gradients pass by reference (LocalRounds).
+        boolean local = spark.sparkContext().isLocal()
+                && Boolean.parseBoolean(spark.conf().get(LOCAL_EXCHANGE, "true"));
+        GradientRounds.Tasks tasks = (it, params, exchange) -> new PartitionGradient(params, model, dtype,
+                config.fullBatch() ? null : plan.shares(it), config.fullBatch(), config.seed(), it, exchange,
+                injectedFailure(it));
         long runStart = System.nanoTime();
         long firstIteration = state.iteration;
         long captionsSeen = 0;
         double loss = Double.NaN;
-        try (MetricsLog metrics = MetricsLog.open(dir, state.iteration)) {
+        try (GradientRounds rounds = local
+                ? new LocalRounds(jsc, input.train(), tasks, storage(state.params), state.iteration, total)
+                : new BroadcastRounds(jsc, input.train(), tasks, config.treeDepth(), () -> storage(state.params));
+             MetricsLog metrics = MetricsLog.open(dir, state.iteration)) {
             for (long it = state.iteration; it < total; it++) {
-                Step step = step(jsc, exchange, plan, state, it, dir);
+                Step step = step(rounds, state, it, dir);
                 long n = step.captions();
                 loss = step.loss();
                 state.iteration = it + 1;
@@ -131,10 +132,6 @@ public final class Trainer {
                     dir.putCheckpoint(state.checkpoint(input.vocab(), config.seed(), configJson), config.keepCheckpoints());
                 }
             }
-        } finally {
-            if (exchange != null) {
-                LocalExchange.clear(exchange);
-            }
         }
         dir.putModel(state.checkpoint(input.vocab(), config.seed(), configJson));
         LossPlot.write(state.history(), model.cell().label() + " training loss", dir);
@@ -154,26 +151,14 @@ public final class Trainer {
     }
 
     /**
-     * One synchronous iteration: broadcast, every partition's summed gradient, the ordered sum, the
-     * update. Nothing is updated when the loss or gradient is not finite.
+     * One synchronous iteration: every partition's summed gradient on the current parameters, the
+     * ordered sum, the update. Nothing is updated when the loss or gradient is not finite.
      */
-    private Step step(JavaSparkContext jsc, String exchange, BatchPlan plan, State state, long it, RunDirectory dir) {
+    private Step step(GradientRounds rounds, State state, long it, RunDirectory dir) {
         Kernels k = Kernels.of(config.dtype());
-        long t0 = System.nanoTime();
-        // In local mode the tasks read the driver's arrays by reference; a broadcast would only carry the run key.
-        Broadcast<Object> params = exchange != null ? null : jsc.broadcast(storage(state.params));
-        long t1 = System.nanoTime();
-        int[] shares = config.fullBatch() ? null : plan.shares(it);
-        jsc.setJobDescription("iteration " + (it + 1));
-        PartitionGradient task = new PartitionGradient(params, state.model, config.dtype(), shares, config.fullBatch(),
-                config.seed(), it, exchange, injectedFailure(it));
-        // In one JVM a reduction tree only adds shuffles: sum the partitions on the driver.
-        PartialGradient sum = GradientSum.reduce(input.train(), task, exchange != null ? 1 : config.treeDepth());
+        GradientRounds.Round round = rounds.gradient(it);
+        PartialGradient sum = round.sum();
         long t2 = System.nanoTime();
-        if (params != null) {
-            // Not blocking: executors drop their copies while the driver updates.
-            params.destroy(false);
-        }
 
         long n = sum.captions;
         double loss = sum.lossSum / n;
@@ -193,7 +178,10 @@ public final class Trainer {
         }
         double lr = state.learningRate;
         state.rule.update(state.params, grads, lr);
-        return new Step(loss, norm, n, lr, t0, t1, t2, System.nanoTime(), sum.computeNanos);
+        long t3 = System.nanoTime();
+        rounds.updated(it);
+        return new Step(loss, norm, n, lr, round.startNanos(), round.startNanos() + round.broadcastNanos(), t2, t3,
+                sum.computeNanos);
     }
 
     /** The partition whose first attempt fails at iteration {@code it} ({@link #FAIL_TASK_ONCE}), or -1. */

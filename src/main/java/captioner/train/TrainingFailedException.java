@@ -1,8 +1,15 @@
 package captioner.train;
 
-/** A run that cannot go on (a non-finite loss or gradient); the last good checkpoint stays in place. */
+/**
+ * A run that cannot go on (a non-finite loss or gradient, or a Spark job that failed); the last
+ * good checkpoint stays in place.
+ */
 public final class TrainingFailedException extends RuntimeException {
     public TrainingFailedException(String message) {
         super(message);
+    }
+
+    public TrainingFailedException(String message, Throwable cause) {
+        super(message, cause);
     }
 }

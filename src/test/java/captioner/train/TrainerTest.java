@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -176,6 +178,27 @@ class TrainerTest {
                 null, 3, "local[4]", 1, DType.FLOAT32, null, tmp.resolve("big").toString(), 5, 2, false, null, 5, 2);
         BadInputException e = assertThrows(BadInputException.class, () -> train(c));
         assertTrue(e.getMessage().contains("--batch-size 500 is larger than the 160 training captions"), e.getMessage());
+    }
+
+    @Test
+    void aFailedTaskEndsTheRunWithItsIterationAndSparkStaysUsable() {
+        // local[4] runs each task once and schedules the next iteration's job early (LocalRounds): the failure must
+        // surface, the waiting tasks of the next iteration must be released, and nothing may hang.
+        assertTrue(LocalRounds.schedulesAhead(SparkTesting.spark().sparkContext()));
+        SparkTesting.spark().conf().set(Trainer.FAIL_TASK_ONCE, "3:1");
+        try {
+            TrainingFailedException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(120),
+                    () -> assertThrows(TrainingFailedException.class,
+                            () -> train(config(tmp.resolve("failed").toString(), 6, false))));
+            assertTrue(e.getMessage().contains("injected failure") && e.getMessage().contains("at iteration 3"),
+                    e.getMessage());
+        } finally {
+            SparkTesting.spark().conf().unset(Trainer.FAIL_TASK_ONCE);
+        }
+        assertFalse(Files.exists(tmp.resolve("failed/model.h5")));
+        Trainer.Result after = assertTimeoutPreemptively(java.time.Duration.ofSeconds(120),
+                () -> train(config(tmp.resolve("after").toString(), 3, false)));
+        assertEquals(3, after.iterations());
     }
 
     @Test
