@@ -65,13 +65,18 @@ final class BenchCommand implements Callable<Integer> {
             defaultValue = "40")
     int iterations;
 
+    @Option(names = "--jit-warmup", description = "For --spark: iterations of a tiny model run first, so that Spark's "
+            + "per-job code is JIT-compiled as it is some minutes into a real run; 0 times a cold start "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "2000")
+    int jitWarmup;
+
     @Override
     public Integer call() {
         DType type = DType.parse(dtype);
         List<CellType> cells = cell.equalsIgnoreCase("both") ? List.of(CellType.LSTM, CellType.RNN) : List.of(CellType.parse(cell));
-        if (batchSize < 1 || captionLength < 2 || warmup < 0 || seconds <= 0) {
-            throw new IllegalArgumentException("--batch-size must be >= 1, --caption-length >= 2, --warmup >= 0 and "
-                    + "--seconds > 0");
+        if (batchSize < 1 || captionLength < 2 || warmup < 0 || seconds <= 0 || jitWarmup < 0) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, --caption-length >= 2, --warmup >= 0, "
+                    + "--jit-warmup >= 0 and --seconds > 0");
         }
         System.out.printf("BLAS %s, float32 math %s, %d cores, OPENBLAS_CORETYPE=%s%n", Blas.implementation(),
                 FloatMath.implementation(), Runtime.getRuntime().availableProcessors(),
@@ -93,6 +98,12 @@ final class BenchCommand implements Callable<Integer> {
         SparkSessions.with(master, "captioner bench", session -> {
             int p = partitions == null ? session.sparkContext().defaultParallelism() : partitions;
             java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+            if (jitWarmup > 0) {
+                long start = System.nanoTime();
+                captioner.train.SparkBenchmark.Result w = captioner.train.SparkBenchmark.warmUp(session, p, jitWarmup);
+                System.out.printf("JIT warm-up: %d iterations of a tiny model in %.1f s (median overhead %.1f ms)%n",
+                        jitWarmup, (System.nanoTime() - start) / 1e9, w.overheadMs());
+            }
             for (CellType c : cells) {
                 // Enough captions per partition that a minibatch share is always a small fraction of it.
                 captioner.train.SparkBenchmark.Result r = captioner.train.SparkBenchmark.run(session, c, vocab, inputDim,

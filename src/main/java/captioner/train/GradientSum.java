@@ -53,8 +53,8 @@ final class GradientSum {
         return sumInOrder(submit(level.rdd(), new OnlyElement()).await());
     }
 
-    /** A submitted job with one partial gradient per partition. */
-    record Job(SimpleFutureAction<BoxedUnit> future, PartialGradient[] results) {
+    /** A submitted job with one partial gradient per partition; {@code name} is its job description. */
+    record Job(String name, SimpleFutureAction<BoxedUnit> future, PartialGradient[] results) {
         /** Waits for the job and returns its results in partition order; a failed job fails the run. */
         List<PartialGradient> await() {
             try {
@@ -65,15 +65,24 @@ final class GradientSum {
             return Arrays.asList(results);
         }
 
-        /** Throws the job's failure if it has ended with one. */
-        void checkFailure() {
-            if (future.isCompleted() && future.value().get().isFailure()) {
-                throw failure(future.value().get().failed().get());
+        /**
+         * Throws if the job has ended with a failure, or ended without the results the caller still waits
+         * for (which would be a bug: it would wait forever).
+         */
+        void checkRunning() {
+            if (future.isCompleted()) {
+                scala.util.Try<BoxedUnit> outcome = future.value().get();
+                if (outcome.isFailure()) {
+                    throw failure(outcome.failed().get());
+                }
+                throw new IllegalStateException(name + " ended without every partition's result");
             }
         }
 
-        private static TrainingFailedException failure(Throwable e) {
-            return new TrainingFailedException("a training job failed: " + e.getMessage(), e);
+        private TrainingFailedException failure(Throwable e) {
+            // Spark's message continues with the task's and the driver's stack traces: --verbose prints them.
+            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            return new TrainingFailedException(name + " failed: " + message, e);
         }
     }
 
@@ -91,7 +100,8 @@ final class GradientSum {
             results[(Integer) i] = r;
             return BoxedUnit.UNIT;
         };
-        return new Job(rdd.sparkContext().submitJob(rdd, f, partitions, store, () -> BoxedUnit.UNIT), results);
+        String name = String.valueOf(rdd.sparkContext().getLocalProperty("spark.job.description"));
+        return new Job(name, rdd.sparkContext().submitJob(rdd, f, partitions, store, () -> BoxedUnit.UNIT), results);
     }
 
     private static List<PartialGradient> collect(java.util.Iterator<PartialGradient> parts) {

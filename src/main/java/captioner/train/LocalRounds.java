@@ -78,8 +78,12 @@ final class LocalRounds implements GradientRounds {
         if (!ahead) {
             job.await();
         }
-        PartialGradient[] reports = exchange.awaitReports(iteration, i -> job.checkFailure());
-        finishing = job;
+        PartialGradient[] reports = exchange.awaitReports(iteration, i -> job.checkRunning());
+        if (iteration == end - 1) {
+            job.await(); // the last job is not left behind unchecked
+        } else {
+            finishing = job;
+        }
         return new Round(GradientSum.sumInOrder(Arrays.asList(reports)), start, 0);
     }
 

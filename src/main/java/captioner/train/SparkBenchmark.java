@@ -83,6 +83,18 @@ public final class SparkBenchmark {
         }
     }
 
+    /**
+     * Runs {@code iterations} iterations of a tiny model (a few milliseconds each, nearly all of it
+     * Spark's scheduling) so that the JIT compiles Spark's per-job code paths before timing. A real
+     * run executes them a few times a second: they stay interpreted, and Spark's per-job cost is
+     * several times its steady-state value, for its first thousand or so iterations. Returns
+     * the warm-up's median iteration split.
+     */
+    public static Result warmUp(SparkSession spark, int partitions, int iterations) {
+        return run(spark, CellType.LSTM, 50, 16, 8, 8, 17, 100, partitions, 1000, 0, iterations,
+                new PrintStream(java.io.OutputStream.nullOutputStream()));
+    }
+
     private static CaptionShard randomShard(int partition, int captions, int vocab, int dim, int length) {
         SplittableRandom rng = new SplittableRandom(1000L + partition);
         int images = Math.max(1, captions / 5);
