@@ -39,9 +39,8 @@ public final class Adam extends UpdateRule {
     public void update(Tensor w, Tensor dw, double learningRate) {
         long step = steps() + 1;
         t.set(0, step);
-        Kernels k = Kernels.of(w.dtype());
-        k.lerp(m, dw, BETA1);
-        k.lerpSquares(v, dw, BETA2);
-        k.addRatio(w, -learningRate / (1 - Math.pow(BETA1, step)), m, v, 1 / (1 - Math.pow(BETA2, step)), EPSILON);
+        // One pass over w, dw, m, v; bitwise the same as lerp, lerpSquares, addRatio in turn.
+        Kernels.of(w.dtype()).adamStep(w, dw, m, v, BETA1, BETA2, -learningRate / (1 - Math.pow(BETA1, step)),
+                1 / (1 - Math.pow(BETA2, step)), EPSILON);
     }
 }

@@ -269,30 +269,45 @@ final class F32Kernels extends Kernels {
     }
 
     @Override
+    public void adamStep(Tensor w, Tensor dw, Tensor m, Tensor v, double beta1, double beta2, double alpha,
+            double vScale, double eps) {
+        requireSameSize("adamStep", w, dw);
+        requireSameSize("adamStep", w, m);
+        requireSameSize("adamStep", w, v);
+        requireSameOffset("adamStep", w, dw);
+        requireSameOffset("adamStep", w, m);
+        requireSameOffset("adamStep", w, v);
+        requireDistinct("adamStep", m, v);
+        requireDistinct("adamStep", m, w);
+        requireDistinct("adamStep", m, dw);
+        requireDistinct("adamStep", v, w);
+        requireDistinct("adamStep", v, dw);
+        // Constants and expression shapes exactly as in lerp, lerpSquares and addRatio (bitwise equal).
+        float a1 = (float) beta1;
+        float b1 = (float) (1 - beta1);
+        float a2 = (float) beta2;
+        float b2 = (float) (1 - beta2);
+        float a = (float) alpha;
+        float s = (float) vScale;
+        float e = (float) eps;
+        float[] ws = w.f;
+        float[] gs = dw.f;
+        float[] ms = m.f;
+        float[] vs = v.f;
+        for (int i = w.offset, end = i + w.size(); i < end; i++) {
+            float g = gs[i];
+            float mi = a1 * ms[i] + b1 * g;
+            float vi = a2 * vs[i] + b2 * g * g;
+            ms[i] = mi;
+            vs[i] = vi;
+            ws[i] += a * mi / ((float) Math.sqrt(vi * s) + e);
+        }
+    }
+
+    @Override
     public double sumSquares(Tensor x) {
-        // Four independent accumulators keep the adder pipeline busy; double keeps 1e7 terms accurate.
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        float[] xs = x.f;
-        int i = x.offset;
-        int end = i + x.size();
-        for (; i + 3 < end; i += 4) {
-            double a = xs[i];
-            double b = xs[i + 1];
-            double c = xs[i + 2];
-            double d = xs[i + 3];
-            s0 += a * a;
-            s1 += b * b;
-            s2 += c * c;
-            s3 += d * d;
-        }
-        for (; i < end; i++) {
-            double a = xs[i];
-            s0 += a * a;
-        }
-        return (s0 + s1) + (s2 + s3);
+        // Vector API when present (about 7x faster than the scalar loop on 2.6M floats, AVX-512).
+        return FloatMath.sumSquares(x.f, x.offset, x.size());
     }
 
     @Override

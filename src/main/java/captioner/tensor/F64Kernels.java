@@ -279,6 +279,42 @@ final class F64Kernels extends Kernels {
     }
 
     @Override
+    public void adamStep(Tensor w, Tensor dw, Tensor m, Tensor v, double beta1, double beta2, double alpha,
+            double vScale, double eps) {
+        requireSameSize("adamStep", w, dw);
+        requireSameSize("adamStep", w, m);
+        requireSameSize("adamStep", w, v);
+        requireSameOffset("adamStep", w, dw);
+        requireSameOffset("adamStep", w, m);
+        requireSameOffset("adamStep", w, v);
+        requireDistinct("adamStep", m, v);
+        requireDistinct("adamStep", m, w);
+        requireDistinct("adamStep", m, dw);
+        requireDistinct("adamStep", v, w);
+        requireDistinct("adamStep", v, dw);
+        // Expression shapes exactly as in lerp, lerpSquares and addRatio (bitwise equal).
+        double a1 = beta1;
+        double b1 = (1 - beta1);
+        double a2 = beta2;
+        double b2 = (1 - beta2);
+        double a = alpha;
+        double s = vScale;
+        double e = eps;
+        double[] ws = w.d;
+        double[] gs = dw.d;
+        double[] ms = m.d;
+        double[] vs = v.d;
+        for (int i = w.offset, end = i + w.size(); i < end; i++) {
+            double g = gs[i];
+            double mi = a1 * ms[i] + b1 * g;
+            double vi = a2 * vs[i] + b2 * g * g;
+            ms[i] = mi;
+            vs[i] = vi;
+            ws[i] += a * mi / (Math.sqrt(vi * s) + e);
+        }
+    }
+
+    @Override
     public double sumSquares(Tensor x) {
         // Four independent accumulators keep the adder pipeline busy; double keeps 1e7 terms accurate.
         double s0 = 0;

@@ -78,6 +78,17 @@ public abstract class Kernels {
     /** {@code w += alpha * num / (sqrt(den * denScale) + eps)}: RMSProp's and Adam's step (operands at one offset). */
     public abstract void addRatio(Tensor w, double alpha, Tensor num, Tensor den, double denScale, double eps);
 
+    /**
+     * Adam's step in one pass: per element, {@code m = beta1 * m + (1 - beta1) * dw},
+     * {@code v = beta2 * v + (1 - beta2) * dw^2}, {@code w += alpha * m / (sqrt(v * vScale) + eps)}.
+     * The same operations in the same order as {@link #lerp}, {@link #lerpSquares} and
+     * {@link #addRatio}{@code (w, alpha, m, v, vScale, eps)} in turn, so the same bits, but reading
+     * four arrays instead of seven. Operands at one offset; {@code m} and {@code v} must not share
+     * storage with the others (the three passes would then see each other's writes, this pass not).
+     */
+    public abstract void adamStep(Tensor w, Tensor dw, Tensor m, Tensor v, double beta1, double beta2, double alpha,
+            double vScale, double eps);
+
     /** Sum of squares, accumulated in double. */
     public abstract double sumSquares(Tensor x);
 
@@ -92,6 +103,13 @@ public abstract class Kernels {
         if (a.offset != b.offset) {
             throw new IllegalArgumentException(what + ": operands must start at the same offset, got " + a.offset
                     + " and " + b.offset);
+        }
+    }
+
+    /** Fused kernels read each operand once per element, so a state operand must not alias another. */
+    static void requireDistinct(String what, Tensor a, Tensor b) {
+        if ((a.f != null && a.f == b.f) || (a.d != null && a.d == b.d)) {
+            throw new IllegalArgumentException(what + ": operands must not share storage");
         }
     }
 

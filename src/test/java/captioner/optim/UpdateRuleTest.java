@@ -1,12 +1,17 @@
 package captioner.optim;
 
 import captioner.tensor.DType;
+import captioner.tensor.Kernels;
 import captioner.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Map;
+import java.util.Random;
 
 import static captioner.TestTensors.linspace;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,6 +83,35 @@ class UpdateRuleTest {
             assertEquals(ref[i], w.get(i), 1e-14);
         }
         assertEquals(5, ((Adam) rule).steps());
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void adamIsBitwiseTheThreePassKernelSequence(DType dtype) {
+        // Adam.update fuses lerp, lerpSquares and addRatio; it must not change a single bit.
+        int n = 1001;
+        Random rng = new Random(5);
+        Kernels k = Kernels.of(dtype);
+        Tensor w = Tensor.zeros(dtype, n);
+        for (int i = 0; i < n; i++) {
+            w.set(i, rng.nextGaussian());
+        }
+        Tensor ref = w.copy(dtype), m = Tensor.zeros(dtype, n), v = Tensor.zeros(dtype, n);
+        UpdateRule rule = UpdateRule.create("adam", n, dtype);
+        for (int t = 1; t <= 6; t++) {
+            Tensor dw = Tensor.zeros(dtype, n);
+            for (int i = 0; i < n; i++) {
+                dw.set(i, rng.nextGaussian() * Math.pow(10, -5 * rng.nextDouble()));
+            }
+            rule.update(w, dw, 3e-3);
+            k.lerp(m, dw, Adam.BETA1);
+            k.lerpSquares(v, dw, Adam.BETA2);
+            k.addRatio(ref, -3e-3 / (1 - Math.pow(Adam.BETA1, t)), m, v, 1 / (1 - Math.pow(Adam.BETA2, t)),
+                    Adam.EPSILON);
+        }
+        assertArrayEquals(ref.toDoubleArray(), w.toDoubleArray());
+        assertArrayEquals(m.toDoubleArray(), rule.state().get("m").toDoubleArray());
+        assertArrayEquals(v.toDoubleArray(), rule.state().get("v").toDoubleArray());
     }
 
     @Test

@@ -1,12 +1,16 @@
 package captioner.tensor;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KernelsTest {
@@ -102,6 +106,59 @@ class KernelsTest {
         assertFalse(k.hasNonFinite(x));
         x.set(2, Double.NaN);
         assertTrue(k.hasNonFinite(x));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void fusedAdamStepIsBitwiseTheThreePassSequence(DType dtype) {
+        Random rng = new Random(4);
+        Kernels k = Kernels.of(dtype);
+        // Odd length (no multiple of any vector width), views at an offset with a margin after them;
+        // 8 steps over 30k elements run the loops long enough for C2 to compile (and vectorize) them.
+        int off = 7, n = 30_011, cap = off + n + 5;
+        Tensor w1 = random(rng, dtype, cap);
+        Tensor m1 = random(rng, dtype, cap);
+        Tensor v1 = Tensor.zeros(dtype, cap);
+        for (int i = 0; i < cap; i++) {
+            v1.set(i, Math.abs(rng.nextGaussian()) * 1e-4);
+        }
+        Tensor w2 = w1.copy(dtype), m2 = m1.copy(dtype), v2 = v1.copy(dtype);
+        double[] w0 = w1.toDoubleArray();
+        for (int t = 1; t <= 8; t++) {
+            Tensor dwStore = Tensor.zeros(dtype, cap);
+            for (int i = 0; i < cap; i++) {
+                // gradients over many magnitudes, some exactly zero
+                dwStore.set(i, i % 97 == 0 ? 0 : rng.nextGaussian() * Math.pow(10, -6 + 7 * rng.nextDouble()));
+            }
+            Tensor dw = dwStore.view(off, n);
+            double alpha = -1e-2 / (1 - Math.pow(0.9, t));
+            double vScale = 1 / (1 - Math.pow(0.999, t));
+            k.lerp(m1.view(off, n), dw, 0.9);
+            k.lerpSquares(v1.view(off, n), dw, 0.999);
+            k.addRatio(w1.view(off, n), alpha, m1.view(off, n), v1.view(off, n), vScale, 1e-8);
+            k.adamStep(w2.view(off, n), dw, m2.view(off, n), v2.view(off, n), 0.9, 0.999, alpha, vScale, 1e-8);
+        }
+        // Double.equals semantics: bit for bit (a float32 value widens to a unique double)
+        assertArrayEquals(w1.toDoubleArray(), w2.toDoubleArray(), "w");
+        assertArrayEquals(m1.toDoubleArray(), m2.toDoubleArray(), "m");
+        assertArrayEquals(v1.toDoubleArray(), v2.toDoubleArray(), "v");
+        assertNotEquals(w0[off + n / 2], w2.get(off + n / 2), "the weights moved");
+        for (int i : new int[] {0, off - 1, off + n, cap - 1}) {
+            assertEquals(w0[i], w2.get(i), "outside the view at " + i);
+        }
+    }
+
+    @Test
+    void fusedAdamStepChecksItsOperands() {
+        Kernels k = Kernels.of(DType.FLOAT32);
+        Tensor w = Tensor.zeros(DType.FLOAT32, 8), dw = Tensor.zeros(DType.FLOAT32, 8);
+        Tensor m = Tensor.zeros(DType.FLOAT32, 8), v = Tensor.zeros(DType.FLOAT32, 8);
+        assertThrows(IllegalArgumentException.class, () -> k.adamStep(w, dw, dw, v, 0.9, 0.999, -1, 1, 1e-8));
+        assertThrows(IllegalArgumentException.class, () -> k.adamStep(w, dw, m, m, 0.9, 0.999, -1, 1, 1e-8));
+        assertThrows(IllegalArgumentException.class, () -> k.adamStep(w, dw, m, v.view(0, 7), 0.9, 0.999, -1, 1, 1e-8));
+        Tensor shifted = Tensor.zeros(DType.FLOAT32, 9).view(1, 8);
+        assertThrows(IllegalArgumentException.class, () -> k.adamStep(w, shifted, m, v, 0.9, 0.999, -1, 1, 1e-8));
+        k.adamStep(w, w, m, v, 0.9, 0.999, -1, 1, 1e-8); // w may be its own gradient: read before written
     }
 
     private static double sigmoid(double v) {
