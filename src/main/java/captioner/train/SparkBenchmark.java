@@ -84,15 +84,17 @@ public final class SparkBenchmark {
     }
 
     /**
-     * Runs {@code iterations} iterations of a tiny model (a few milliseconds each, nearly all of it
-     * Spark's scheduling) so that the JIT compiles Spark's per-job code paths before timing. A real
-     * run executes them a few times a second: they stay interpreted, and Spark's per-job cost is
-     * several times its steady-state value, for its first thousand or so iterations. Returns
-     * the warm-up's median iteration split.
+     * Runs {@code iterations} iterations of the given model with two captions per partition (a few
+     * milliseconds each, mostly Spark's scheduling) so that the JIT compiles Spark's per-job code
+     * paths before timing. A real run executes them a few times a second: they stay interpreted,
+     * and Spark's per-job cost is several times its steady-state value, for its first thousand or so
+     * iterations. The model's own code runs at its real widths, so it is compiled for them too.
+     * Returns the warm-up's median iteration split.
      */
-    public static Result warmUp(SparkSession spark, int partitions, int iterations) {
-        return run(spark, CellType.LSTM, 50, 16, 8, 8, 17, 100, partitions, 1000, 0, iterations,
-                new PrintStream(java.io.OutputStream.nullOutputStream()));
+    public static Result warmUp(SparkSession spark, CellType cell, int vocab, int inputDim, int wordvec, int hidden,
+                                int length, int partitions, int iterations) {
+        return run(spark, cell, vocab, inputDim, wordvec, hidden, length, 2 * partitions, partitions, 1000, 0,
+                iterations, new PrintStream(java.io.OutputStream.nullOutputStream()));
     }
 
     private static CaptionShard randomShard(int partition, int captions, int vocab, int dim, int length) {
