@@ -7,7 +7,6 @@ import org.apache.spark.TaskContext;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongConsumer;
 
 /**
  * Hands parameters and gradients between the driver and its tasks by reference when both live in
@@ -132,12 +131,12 @@ final class LocalExchange implements AutoCloseable {
      * partition order. {@code check} runs about every 10 ms while waiting and throws if the
      * iteration's job has failed.
      */
-    synchronized PartialGradient[] awaitReports(long iteration, LongConsumer check) {
+    synchronized PartialGradient[] awaitReports(long iteration, Runnable check) {
         while (!allReported(iteration)) {
             if (closed) {
                 throw new IllegalStateException("run " + key + " ended while waiting for iteration " + (iteration + 1));
             }
-            check.accept(iteration);
+            check.run();
             try {
                 wait(10);
             } catch (InterruptedException ex) {
@@ -155,14 +154,6 @@ final class LocalExchange implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    /** The gradient partition {@code partition} summed into its buffer. */
-    synchronized Tensor gradient(int partition) {
-        if (gradients[partition] == null) {
-            throw new IllegalStateException("no gradient from partition " + partition + " of run " + key);
-        }
-        return gradients[partition];
     }
 
     /** Ends the run: waiting tasks fail, and the buffers are forgotten. */

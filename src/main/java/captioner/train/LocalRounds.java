@@ -78,7 +78,7 @@ final class LocalRounds implements GradientRounds {
         if (!ahead) {
             job.await();
         }
-        PartialGradient[] reports = exchange.awaitReports(iteration, i -> job.checkRunning());
+        PartialGradient[] reports = exchange.awaitReports(iteration, job::checkRunning);
         if (iteration == end - 1) {
             job.await(); // the last job is not left behind unchecked
         } else {
