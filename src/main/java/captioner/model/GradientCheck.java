@@ -52,6 +52,30 @@ public final class GradientCheck {
         return worst;
     }
 
+    /**
+     * The largest entry difference relative to the tensors' largest magnitude:
+     * {@code max |a - b| / max(|a| + |b|)}. Unlike {@link #relError}, entries near zero do not
+     * dominate it: a centered difference carries roundoff at the scale of the function's output,
+     * which any correct BLAS rounds a little differently, so a 1e-12 wobble on an entry of 1e-6 is
+     * noise, not a wrong derivative. A backward pass that is wrong anywhere near the tensor's scale
+     * (a missing term, a transposed product, a gate's factor off by 1e-6 relative) still fails a
+     * threshold of 1e-7.
+     */
+    public static double scaledError(Tensor a, Tensor b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("scaledError: sizes differ, " + a.size() + " vs " + b.size());
+        }
+        double diff = 0;
+        double scale = 0;
+        for (int i = 0; i < a.size(); i++) {
+            double x = a.get(i);
+            double y = b.get(i);
+            diff = Math.max(diff, Math.abs(x - y));
+            scale = Math.max(scale, Math.abs(x) + Math.abs(y));
+        }
+        return scale == 0 ? 0 : diff / scale;
+    }
+
     /** The step that model checks use. */
     public static final double MODEL_STEP = 1e-3;
 
