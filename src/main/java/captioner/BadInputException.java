@@ -6,6 +6,8 @@ package captioner;
  * stack trace (unless {@code --verbose}) and exits non-zero.
  */
 public class BadInputException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public BadInputException(String message) {
         super(message);
     }

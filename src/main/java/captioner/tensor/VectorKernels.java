@@ -105,7 +105,7 @@ final class VectorKernels {
             xc = xc.blend(lo, xc.lt(lo));
             FloatVector t = xc.fma(log2e, magic);
             FloatVector nf = t.sub(magic);
-            IntVector n = ((IntVector) t.reinterpretAsInts()).sub(ROUND_MAGIC_BITS);
+            IntVector n = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
             FloatVector r = nf.fma(mLn2Hi, xc);
             r = nf.fma(mLn2Lo, r);
             FloatVector p = r.fma(e6, e5);
@@ -116,8 +116,8 @@ final class VectorKernels {
             p = p.fma(r, one);
             IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
             IntVector n2 = n.sub(n1);
-            FloatVector s1 = (FloatVector) n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = (FloatVector) n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector e = p.mul(s1).mul(s2);
             // (x >= 0 ? 1 : e) / (e + 1)
             FloatVector num = e.blend(one, x.compare(VectorOperators.GE, zero));
@@ -165,7 +165,7 @@ final class VectorKernels {
             xc = xc.blend(lo, xc.lt(lo));
             FloatVector t = xc.fma(log2e, magic);
             FloatVector nf = t.sub(magic);
-            IntVector n = ((IntVector) t.reinterpretAsInts()).sub(ROUND_MAGIC_BITS);
+            IntVector n = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
             FloatVector r = nf.fma(mLn2Hi, xc);
             r = nf.fma(mLn2Lo, r);
             FloatVector p = r.fma(e6, e5);
@@ -176,8 +176,8 @@ final class VectorKernels {
             p = p.fma(r, one);
             IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
             IntVector n2 = n.sub(n1);
-            FloatVector s1 = (FloatVector) n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = (FloatVector) n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector e = p.mul(s1).mul(s2);
             FloatVector big = one.sub(e).div(e.add(one));
             FloatVector y = big.blend(small, ax.lt(limit));
@@ -220,7 +220,7 @@ final class VectorKernels {
             xc = xc.blend(hi, xc.compare(VectorOperators.GT, hi));
             FloatVector t = xc.fma(log2e, magic);
             FloatVector nf = t.sub(magic);
-            IntVector n = ((IntVector) t.reinterpretAsInts()).sub(ROUND_MAGIC_BITS);
+            IntVector n = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
             FloatVector r = nf.fma(mLn2Hi, xc);
             r = nf.fma(mLn2Lo, r);
             FloatVector p = r.fma(e6, e5);
@@ -231,8 +231,8 @@ final class VectorKernels {
             p = p.fma(r, one);
             IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
             IntVector n2 = n.sub(n1);
-            FloatVector s1 = (FloatVector) n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = (FloatVector) n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector v = p.mul(s1).mul(s2);
             v.intoArray(a, i);
             // Kahan: comp holds the (negated) low part that the previous addition lost

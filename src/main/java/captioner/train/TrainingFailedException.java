@@ -5,6 +5,8 @@ package captioner.train;
  * good checkpoint stays in place.
  */
 public final class TrainingFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public TrainingFailedException(String message) {
         super(message);
     }
