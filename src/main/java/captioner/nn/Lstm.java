@@ -23,11 +23,6 @@ public final class Lstm implements RecurrentLayer {
     private Tensor dc;      // (N, H): gradient on c, from c_T back to c_0
 
     @Override
-    public int gates() {
-        return 4;
-    }
-
-    @Override
     public Tensor forward(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
         return run(x, h0, null, wx, wh, b);
     }

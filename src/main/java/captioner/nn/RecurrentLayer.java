@@ -17,10 +17,10 @@ public interface RecurrentLayer {
      */
     void backward(Tensor dh, Tensor dx, Tensor dh0, Tensor dWx, Tensor dWh, Tensor db);
 
-    /** How many blocks of H the weight matrices have: 1 for the vanilla RNN, 4 gates for the LSTM. */
-    int gates();
-
-    /** The checks every cell does on its sequence inputs; returns {T, N, D, H}. */
+    /**
+     * The checks every cell does on its sequence inputs; {@code gates} is how many blocks of H the weights
+     * have (1 for the vanilla RNN, 4 for the LSTM). Returns {T, N, D, H}.
+     */
     static int[] checkSequence(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b, int gates) {
         if (x.rank() != 3) {
             throw new IllegalArgumentException("x: expected a rank-3 tensor (T, N, D) but got "

@@ -16,11 +16,6 @@ public final class VanillaRnn implements RecurrentLayer {
     private Tensor dNext;   // (N, H): gradient flowing into h_{t-1}
 
     @Override
-    public int gates() {
-        return 1;
-    }
-
-    @Override
     public Tensor forward(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
         int[] s = RecurrentLayer.checkSequence(x, h0, wx, wh, b, 1);
         int t = s[0];

@@ -17,9 +17,4 @@ public final class Blas {
     public static String implementation() {
         return BLAS_INSTANCE.getClass().getSimpleName();
     }
-
-    /** True when products run in native code rather than Java. */
-    public static boolean isNative() {
-        return implementation().startsWith("JNI");
-    }
 }

@@ -1,0 +1,113 @@
+package captioner;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The layering of docs/architecture.md, checked on the sources: a package may use its own layer and the
+ * layers before it, never one after it; the numeric core never touches Spark or Hadoop; every package says
+ * what it is for in a package-info.java.
+ */
+class ArchitectureTest {
+    /** Lowest first. The root package {@code captioner} (the user-error type) sits below them all. */
+    static final List<String> LAYERS = List.of("", "tensor", "nn", "model", "optim", "io", "data", "train", "eval",
+            "ml", "cli");
+    /** Layers that compute on arrays only: no cluster, no file systems. */
+    static final Set<String> NUMERIC_CORE = Set.of("tensor", "nn", "model", "optim");
+
+    private static final Path MAIN = Path.of("src/main/java");
+    private static final Pattern PACKAGE = Pattern.compile("^package (captioner(?:\\.[a-z0-9_.]+)?);", Pattern.MULTILINE);
+    /** An import, static import or fully qualified use of one of our types. */
+    private static final Pattern OWN_REFERENCE = Pattern.compile("\\bcaptioner\\.([a-z][a-z0-9_]*)\\.");
+    private static final Pattern CLUSTER_REFERENCE = Pattern.compile("\\borg\\.apache\\.(spark|hadoop)\\.");
+    /** A string or character literal, or a comment: whichever starts first, so "hdfs://" is no comment. */
+    private static final Pattern PROSE = Pattern.compile(
+            "\"(?:\\\\.|[^\"\\\\])*\"|'(?:\\\\.|[^'\\\\])+'|/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);
+
+    @Test
+    void everyPackageIsALayer() throws IOException {
+        for (Path file : sources()) {
+            String layer = layerOf(packageOf(file));
+            assertTrue(LAYERS.contains(layer), file + ": package layer '" + layer + "' is not in " + LAYERS
+                    + " (add it to docs/architecture.md and this test)");
+        }
+    }
+
+    @Test
+    void importsPointDownTheLayers() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (Path file : sources()) {
+            String layer = layerOf(packageOf(file));
+            Matcher m = OWN_REFERENCE.matcher(code(file));
+            Set<String> used = new TreeSet<>();
+            while (m.find()) {
+                used.add(m.group(1));
+            }
+            for (String other : used) {
+                if (LAYERS.contains(other) && LAYERS.indexOf(other) > LAYERS.indexOf(layer)) {
+                    violations.add(file + " (" + layer + ") uses captioner." + other);
+                }
+            }
+        }
+        assertEquals(List.of(), violations, "imports pointing up the layering " + LAYERS);
+    }
+
+    @Test
+    void theNumericCoreKnowsNothingOfSparkOrHadoop() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (Path file : sources()) {
+            if (NUMERIC_CORE.contains(layerOf(packageOf(file))) && CLUSTER_REFERENCE.matcher(code(file)).find()) {
+                violations.add(file.toString());
+            }
+        }
+        assertEquals(List.of(), violations, "Spark or Hadoop used in " + NUMERIC_CORE);
+    }
+
+    @Test
+    void everyPackageSaysWhatItIsFor() throws IOException {
+        Set<Path> folders = new TreeSet<>();
+        for (Path file : sources()) {
+            folders.add(file.getParent());
+        }
+        List<Path> missing = folders.stream().filter(f -> !Files.isRegularFile(f.resolve("package-info.java"))).toList();
+        assertEquals(List.of(), missing, "folders without package-info.java");
+    }
+
+    private static List<Path> sources() throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            List<Path> all = files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+            assertTrue(all.size() > 50, "expected the main sources under " + MAIN.toAbsolutePath());
+            return all;
+        }
+    }
+
+    private static String packageOf(Path file) throws IOException {
+        Matcher m = PACKAGE.matcher(Files.readString(file));
+        assertTrue(m.find(), file + ": no package declaration");
+        return m.group(1);
+    }
+
+    /** {@code captioner.data.table} → {@code data}; {@code captioner} → the root layer "". */
+    private static String layerOf(String pkg) {
+        String[] parts = pkg.split("\\.");
+        return parts.length == 1 ? "" : parts[1];
+    }
+
+    /** The source without comments and string literals, where a package name is only prose. */
+    private static String code(Path file) throws IOException {
+        return PROSE.matcher(Files.readString(file)).replaceAll(" ");
+    }
+}
