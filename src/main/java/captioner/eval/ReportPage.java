@@ -181,10 +181,12 @@ public final class ReportPage {
             int idx = image.imageIdx();
             String url = result.references().url(idx);
             s.append("<tr><td>");
-            if (url != null) {
+            if (url != null && ImageUrl.linkable(url)) {
                 s.append("<a href=\"").append(escape(url)).append("\"><img src=\"").append(escape(url))
                         .append("\" alt=\"").append(escape(result.split() + " image " + idx)).append("\" loading=\"lazy\">")
                         .append("</a>");
+            } else if (url != null) {
+                s.append("<div class=\"url\">").append(escape(url)).append("</div>");
             }
             s.append("<div class=\"idx\">").append(escape(result.split())).append(" image ").append(idx)
                     .append("</div></td>");
