@@ -8,7 +8,7 @@ import java.util.List;
  * and CIDEr-D as means of the images' scores. The per-image scores are summed in image order, one after the
  * other, so the figures depend only on the images and not on how they were split up to be scored.
  */
-public final class CocoScores {
+public final class CocoScores implements CocoFigures {
     private final List<ImageScores> images;
     private final double[] bleu;
     private final double rougeL;
@@ -60,17 +60,20 @@ public final class CocoScores {
         return images;
     }
 
-    /** Corpus coco BLEU-n, n = 1..4. */
+    /** Corpus coco BLEU-n: from the counts summed over the images. */
+    @Override
     public double bleu(int n) {
         return bleu[n - 1];
     }
 
     /** Mean ROUGE-L over the images. */
+    @Override
     public double rougeL() {
         return rougeL;
     }
 
-    /** Mean CIDEr-D over the images (0–10 scale). */
+    /** Mean CIDEr-D over the images. */
+    @Override
     public double ciderD() {
         return ciderD;
     }

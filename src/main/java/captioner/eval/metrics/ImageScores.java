@@ -8,7 +8,7 @@ import java.util.List;
  * values, which papers do not report: they report corpus BLEU), ROUGE-L and CIDEr-D, and the BLEU counts the
  * corpus figure sums. A plain class: Spark's Kryo (4.x) cannot build records.
  */
-public final class ImageScores implements Serializable {
+public final class ImageScores implements CocoFigures, Serializable {
     private static final long serialVersionUID = 1L;
 
     private final CocoBleu.Counts bleuCounts;
@@ -33,15 +33,18 @@ public final class ImageScores implements Serializable {
         return bleuCounts;
     }
 
-    /** The image's own coco BLEU-n, n = 1..4. */
+    /** The image's own (sentence-level) coco BLEU-n. */
+    @Override
     public double bleu(int n) {
         return bleu[n - 1];
     }
 
+    @Override
     public double rougeL() {
         return rougeL;
     }
 
+    @Override
     public double ciderD() {
         return ciderD;
     }
