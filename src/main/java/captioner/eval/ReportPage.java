@@ -175,7 +175,8 @@ public final class ReportPage {
         int shown = Math.min(count, result.images().size());
         s.append("<h2>Samples</h2>\n<p class=\"note\">").append(escape(String.format(Locale.ROOT,
                 "The first %d images of the %s split. Underlined words appear in none of the image's references; "
-                        + "\"BLEU-1\" is the per-caption metric of that image, \"CIDEr-D\" its coco CIDEr-D, \"log p\" the caption's "
+                        + "\"BLEU-1\" is the per-caption metric of that image, \"CIDEr-D\" its coco CIDEr-D, "
+                        + "\"log p\" the caption's "
                         + "log-probability (<END> included).", shown, result.split()))).append("</p>\n");
         s.append("<table class=\"gallery\">\n<tr><th>image</th>");
         for (Decoder d : decoders) {
