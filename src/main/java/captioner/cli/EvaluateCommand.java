@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 /** The loss, perplexity and BLEU figures of a trained model on a split. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a trained model on a split: cs231n's loss, cross-entropy per token and perplexity, "
-                + "cs231n's per-caption unigram BLEU, and corpus BLEU-1..4 against all of each image's captions.",
+                + "cs231n's per-caption unigram BLEU, corpus BLEU-1..4 against all of each image's captions, and the "
+                + "MS-COCO caption evaluation's BLEU-1..4, ROUGE-L and CIDEr-D.",
             "Captions are greedy (cs231n's sample) unless --beam-size. Without --max the whole split is evaluated."})
 final class EvaluateCommand implements Callable<Integer> {
     private static final int SHOWN_SAMPLES = 3;
@@ -47,12 +48,12 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         options.check();
         Bleu.Smoothing smooth = evaluation.check();
-        Decoder decoder = Decoder.fromFlags(beamSize, null, 0, evaluation.lengthPenalty, options.maxLength);
+        Decoder decoder = options.decoder(beamSize, null, 0, evaluation.lengthPenalty);
         Configuration conf = new Configuration();
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
         ModelFile model = ModelFile.read("--checkpoint", checkpoint, conf);
         SparkSessions.with(options.master, "captioner evaluate", spark -> {
-            Evaluation e = options.evaluate(spark, model, options.data, null, List.of(decoder), evaluation.max, true, smooth);
+            Evaluation e = options.evaluate(spark, model, options.data, null, List.of(decoder), evaluation.max, true, smooth, true);
             System.out.print(e.summary());
             System.out.println("first images:");
             e.result().images().stream().limit(SHOWN_SAMPLES).forEach(image -> System.out.printf("  %d: %s  (references: %s)%n",

@@ -1,6 +1,6 @@
 package captioner.cli;
 
-import captioner.eval.BeamSearch;
+import captioner.BadInputException;
 import captioner.eval.Bleu;
 import captioner.eval.Decoder;
 import captioner.eval.Evaluation;
@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 /** One self-contained HTML page about a finished run: loss curve, metrics, gallery of samples. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write OUT/report.html for a finished training run: the loss curve, the metrics of greedy and "
-                + "beam search on a split (loss, perplexity, cs231n's unigram BLEU, corpus BLEU-1..4), and a gallery "
+                + "beam search on a split (loss, perplexity, cs231n's unigram BLEU, corpus BLEU-1..4, coco BLEU-1..4, ROUGE-L, "
+                + "CIDEr-D), and a gallery "
                 + "of images with both captions beside the references. One file with inline CSS and chart; images "
                 + "are linked by their URLs."})
 final class ReportCommand implements Callable<Integer> {
@@ -54,11 +55,11 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         options.check();
         if (gallery < 0) {
-            throw new IllegalArgumentException("--gallery is " + gallery + "; expected 0 or more images");
+            throw new BadInputException("--gallery is " + gallery + "; expected 0 or more images");
         }
         Bleu.Smoothing smooth = evaluation.check();
         List<Decoder> decoders = List.of(new Greedy(options.maxLength),
-                new BeamSearch(beamSize, evaluation.lengthPenalty, options.maxLength));
+                options.decoder(beamSize, null, 0, evaluation.lengthPenalty));
         Configuration conf = new Configuration();
         RunFiles files = RunFiles.read(run, conf);
         OutputFile target = OutputFile.of("--out", out == null ? files.file(RunFiles.REPORT) : out, conf);
@@ -66,7 +67,7 @@ final class ReportCommand implements Callable<Integer> {
         String data = options.data != null ? options.data : files.setting("data");
         SparkSessions.with(options.master, "captioner report", spark -> {
             Evaluation e = options.evaluate(spark, model, data, options.data != null ? null : files.setting("features"),
-                    decoders, evaluation.max, true, smooth);
+                    decoders, evaluation.max, true, smooth, true);
             double[] iterations = files.iterations();
             double[] losses = files.losses();
             if (losses.length == 0) {

@@ -1,5 +1,6 @@
 package captioner.cli;
 
+import captioner.BadInputException;
 import captioner.eval.Bleu;
 import captioner.eval.Decoder;
 import captioner.eval.Evaluation;
@@ -17,8 +18,10 @@ import java.util.concurrent.Callable;
 /** Captions images of a split with a trained model: greedy (cs231n's sample), beam search or temperature sampling. */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Caption images with a trained model; writes JSON lines, one per image: image_idx, url (when "
-                + "known), generated, log_prob (summed over the words, <END> included when emitted) and references.",
-            "Greedy by default (cs231n's sample); --beam-size K for beam search, --temperature T for sampling."})
+                + "known), generated, log_prob (summed over the words, <END> included when emitted) and references; "
+                + "with --score also the image's coco_bleu_1..4, rouge_l and cider_d.",
+            "Greedy by default (cs231n's sample); --beam-size K for beam search, --temperature T for sampling.",
+            "The lines are the input of the official MS-COCO scorers' driver score.py (see README, Metrics)."})
 final class SampleCommand implements Callable<Integer> {
     static final int DEFAULT_COUNT = 10;
 
@@ -48,6 +51,10 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of --temperature sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--score", description = "Add each image's MS-COCO caption metrics: coco_bleu_1..4 (sentence "
+            + "level), rouge_l and cider_d (CIDEr-D's document frequencies over the images sampled).")
+    boolean score;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON lines here, atomically (default: standard output).")
     String out;
 
@@ -56,20 +63,20 @@ final class SampleCommand implements Callable<Integer> {
         // Everything the flags and files alone decide is checked before Spark starts.
         options.check();
         if (all && count != null) {
-            throw new IllegalArgumentException("--all and --count both choose the images; give one of them");
+            throw new BadInputException("--all and --count both choose the images; give one of them");
         }
         if (count != null && count < 1) {
-            throw new IllegalArgumentException("--count is " + count + "; expected at least 1 image");
+            throw new BadInputException("--count is " + count + "; expected at least 1 image");
         }
-        Decoder decoder = Decoder.fromFlags(beamSize, temperature, seed, lengthPenalty, options.maxLength);
+        Decoder decoder = options.decoder(beamSize, temperature, seed, lengthPenalty);
         Configuration conf = new Configuration();
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
         ModelFile model = ModelFile.read("--checkpoint", checkpoint, conf);
         Integer images = all ? null : count == null ? DEFAULT_COUNT : count;
         SparkSessions.with(options.master, "captioner sample", spark -> {
             Evaluation e = options.evaluate(spark, model, options.data, null, List.of(decoder), images, false,
-                    Bleu.Smoothing.NONE);
-            String lines = SampleLines.of(e.result(), 0, model.checkpoint().vocab());
+                    Bleu.Smoothing.NONE, score);
+            String lines = SampleLines.of(e.result(), 0, model.checkpoint().vocab(), score ? e.coco().get(0) : null);
             if (target == null) {
                 System.out.print(lines);
                 System.out.flush();

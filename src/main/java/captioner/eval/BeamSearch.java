@@ -34,10 +34,10 @@ public record BeamSearch(int beamSize, double lengthPenalty, int maxLength) impl
 
     public BeamSearch {
         if (beamSize < 1) {
-            throw new IllegalArgumentException("--beam-size is " + beamSize + "; expected at least 1 (1 is greedy)");
+            throw new IllegalArgumentException("beam size is " + beamSize + "; expected at least 1 (1 is greedy)");
         }
         if (!(lengthPenalty >= 0) || Double.isInfinite(lengthPenalty)) {
-            throw new IllegalArgumentException("--length-penalty is " + lengthPenalty + "; expected a number >= 0 "
+            throw new IllegalArgumentException("length penalty is " + lengthPenalty + "; expected a number >= 0 "
                     + "(0: rank finished captions by log-probability, 1: by log-probability per token)");
         }
         Decoder.checkMaxLength(maxLength);

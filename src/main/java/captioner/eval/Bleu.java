@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * BLEU (Papineni, Roukos, Ward and Zhu, "BLEU: a method for automatic evaluation of machine translation",
@@ -53,15 +54,14 @@ public final class Bleu {
             return label;
         }
 
-        /** "none" or "method1" (NLTK's name), as given to {@code --smoothing}. */
-        public static Smoothing parse(String name) {
+        /** The smoothing labelled "none" or "method1" (NLTK's name); empty for any other name. */
+        public static Optional<Smoothing> byLabel(String name) {
             for (Smoothing s : values()) {
                 if (s.label.equals(name)) {
-                    return s;
+                    return Optional.of(s);
                 }
             }
-            throw new IllegalArgumentException("--smoothing is '" + name + "'; expected none or method1 (NLTK's "
-                    + "SmoothingFunction().method1, epsilon 0.1)");
+            return Optional.empty();
         }
     }
 

@@ -29,24 +29,6 @@ public sealed interface Decoder extends Serializable permits Greedy, BeamSearch,
     /** A short description for people: "greedy", "beam 3", "temperature 0.7 (seed 1)". */
     String label();
 
-    /** The decoder the flags choose: beam search with a beam size, sampling with a temperature, else greedy. */
-    static Decoder fromFlags(Integer beamSize, Double temperature, long seed, double lengthPenalty, int maxLength) {
-        if (beamSize != null && temperature != null) {
-            throw new IllegalArgumentException("--beam-size and --temperature choose different decoders; give one "
-                    + "of them (neither: greedy)");
-        }
-        if (lengthPenalty != 0 && beamSize == null) {
-            throw new IllegalArgumentException("--length-penalty applies to beam search only; give --beam-size too");
-        }
-        if (beamSize != null) {
-            return new BeamSearch(beamSize, lengthPenalty, maxLength);
-        }
-        if (temperature != null) {
-            return new TemperatureSampling(temperature, seed, maxLength);
-        }
-        return new Greedy(maxLength);
-    }
-
     /** The caption of row {@code row} of a {@link CaptioningModel#sample}-style array. */
     static Caption captionOfRow(int[] rows, int row, int maxLength, int endIdx, double logProb) {
         int from = row * maxLength;
@@ -59,7 +41,7 @@ public sealed interface Decoder extends Serializable permits Greedy, BeamSearch,
 
     static void checkMaxLength(int maxLength) {
         if (maxLength < 1) {
-            throw new IllegalArgumentException("--max-length is " + maxLength + "; expected at least 1 word");
+            throw new IllegalArgumentException("max length is " + maxLength + "; expected at least 1 word");
         }
     }
 }

@@ -1,5 +1,7 @@
 package captioner.eval;
 
+import captioner.eval.metrics.CocoScores;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,13 +10,24 @@ import java.util.Map;
 
 /**
  * The figures of a {@link SplitEvaluation} with what they were computed on: the JSON that {@code evaluate --out}
- * writes and the summary the commands print. Every BLEU figure has "bleu" in its key.
+ * writes and the summary the commands print. Every BLEU figure has "bleu" in its key; the keys are
+ * {@link EvaluationKeys}.
  *
+ * @param coco       the MS-COCO caption metrics of each decoder's captions ({@link CocoScoring}); null when not
+ *                   computed
  * @param checkpoint the model file as the user named it
  * @param data       the data's description ({@code TrainingData.source()})
  * @param smoothing  for corpus BLEU
  */
-public record Evaluation(SplitEvaluation.Result result, String checkpoint, String data, Bleu.Smoothing smoothing) {
+public record Evaluation(SplitEvaluation.Result result, List<CocoScores> coco, String checkpoint, String data,
+                         Bleu.Smoothing smoothing) {
+
+    public Evaluation {
+        if (coco != null && coco.size() != result.decoders().size()) {
+            throw new IllegalArgumentException(coco.size() + " sets of coco scores for " + result.decoders().size()
+                    + " decoders");
+        }
+    }
 
     /** One metric: its JSON key, its label for people, and its value per decoder. */
     public record Metric(String key, String label, double[] values) {
@@ -23,10 +36,10 @@ public record Evaluation(SplitEvaluation.Result result, String checkpoint, Strin
     /** The loss figures, which do not depend on the decoder. */
     public Map<String, Object> lossJson() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("loss", result.loss());
-        m.put("cross_entropy_per_token", result.crossEntropyPerToken());
-        m.put("perplexity", result.perplexity());
-        m.put("tokens", result.lossTokens());
+        m.put(EvaluationKeys.LOSS, result.loss());
+        m.put(EvaluationKeys.CROSS_ENTROPY_PER_TOKEN, result.crossEntropyPerToken());
+        m.put(EvaluationKeys.PERPLEXITY, result.perplexity());
+        m.put(EvaluationKeys.TOKENS, result.lossTokens());
         return m;
     }
 
@@ -34,13 +47,22 @@ public record Evaluation(SplitEvaluation.Result result, String checkpoint, Strin
     public List<Metric> captionMetrics() {
         int n = result.decoders().size();
         List<Metric> out = new ArrayList<>();
-        out.add(metric("bleu1_unigram_cs231n", "BLEU-1 unigram per caption (cs231n)", n, result::bleu1Cs231n));
+        out.add(metric(EvaluationKeys.BLEU1_UNIGRAM_CS231N, "BLEU-1 unigram per caption (cs231n)", n,
+                result::bleu1Cs231n));
         for (int order = 1; order <= Bleu.MAX_ORDER; order++) {
             int o = order;
-            out.add(metric("corpus_bleu_" + o, "corpus BLEU-" + o, n, d -> result.corpusBleu(d, o, smoothing)));
+            out.add(metric(EvaluationKeys.corpusBleu(o), "corpus BLEU-" + o, n, d -> result.corpusBleu(d, o, smoothing)));
         }
-        out.add(metric("mean_log_prob", "mean log-probability", n, result::meanLogProb));
-        out.add(metric("mean_words", "mean words per caption", n, result::meanWords));
+        if (coco != null) {
+            for (int order = 1; order <= Bleu.MAX_ORDER; order++) {
+                int o = order;
+                out.add(metric(EvaluationKeys.cocoBleu(o), "coco BLEU-" + o, n, d -> coco.get(d).bleu(o)));
+            }
+            out.add(metric(EvaluationKeys.ROUGE_L, "ROUGE-L (coco)", n, d -> coco.get(d).rougeL()));
+            out.add(metric(EvaluationKeys.CIDER_D, "CIDEr-D (coco)", n, d -> coco.get(d).ciderD()));
+        }
+        out.add(metric(EvaluationKeys.MEAN_LOG_PROB, "mean log-probability", n, result::meanLogProb));
+        out.add(metric(EvaluationKeys.MEAN_WORDS, "mean words per caption", n, result::meanWords));
         return out;
     }
 
@@ -56,18 +78,18 @@ public record Evaluation(SplitEvaluation.Result result, String checkpoint, Strin
     public Map<String, Object> json(int decoder) {
         Map<String, Object> m = new LinkedHashMap<>();
         Decoder dec = result.decoders().get(decoder);
-        m.put("checkpoint", checkpoint);
-        m.put("data", data);
-        m.put("split", result.split());
-        m.put("images", result.numImages());
-        m.put("captions", result.numCaptions());
-        m.put("decoder", dec.label());
-        m.put("max_length", dec.maxLength());
+        m.put(EvaluationKeys.CHECKPOINT, checkpoint);
+        m.put(EvaluationKeys.DATA, data);
+        m.put(EvaluationKeys.SPLIT, result.split());
+        m.put(EvaluationKeys.IMAGES, result.numImages());
+        m.put(EvaluationKeys.CAPTIONS, result.numCaptions());
+        m.put(EvaluationKeys.DECODER, dec.label());
+        m.put(EvaluationKeys.MAX_LENGTH, dec.maxLength());
         m.putAll(lossJson());
         for (Metric metric : captionMetrics()) {
             m.put(metric.key(), metric.values()[decoder]);
         }
-        m.put("bleu_smoothing", smoothing.label());
+        m.put(EvaluationKeys.BLEU_SMOOTHING, smoothing.label());
         return m;
     }
 
@@ -100,6 +122,10 @@ public record Evaluation(SplitEvaluation.Result result, String checkpoint, Strin
         s.append(String.format(Locale.ROOT, "  (per-caption BLEU: each generated caption against each of its image's "
                 + "captions alone, averaged over %,d captions; corpus BLEU: against all of the image's captions, "
                 + "smoothing %s)%n", result.numCaptions(), smoothing.label()));
+        if (coco != null) {
+            s.append("  (coco: the MS-COCO caption evaluation's BLEU, ROUGE-L and CIDEr-D on PTB-tokenized captions, "
+                    + "CIDEr-D's document frequencies over these images' captions)\n");
+        }
         return s.toString();
     }
 }

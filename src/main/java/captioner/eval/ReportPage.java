@@ -135,9 +135,9 @@ public final class ReportPage {
         s.append("</tr>\n");
         for (Map.Entry<String, Object> e : evaluation.lossJson().entrySet()) {
             String label = switch (e.getKey()) {
-                case "loss" -> "loss (cs231n: summed cross-entropy per caption)";
-                case "cross_entropy_per_token" -> "cross-entropy per word (nats)";
-                case "perplexity" -> "perplexity";
+                case EvaluationKeys.LOSS -> "loss (cs231n: summed cross-entropy per caption)";
+                case EvaluationKeys.CROSS_ENTROPY_PER_TOKEN -> "cross-entropy per word (nats)";
+                case EvaluationKeys.PERPLEXITY -> "perplexity";
                 default -> "words predicted (<END> included)";
             };
             String value = e.getValue() instanceof Double v ? String.format(Locale.ROOT, "%.4f", v)
@@ -159,8 +159,13 @@ public final class ReportPage {
                         + "against each of its %,d captions alone, averaged. Corpus BLEU-n compares each generated "
                         + "caption with all of its image's captions (NLTK corpus_bleu, smoothing %s). <START>, <END> "
                         + "and <UNK> are dropped from both. Captions at most %d words.",
-                result.numCaptions(), evaluation.smoothing().label(), decoders.get(0).maxLength())))
-                .append("</p>\n");
+                result.numCaptions(), evaluation.smoothing().label(), decoders.get(0).maxLength())));
+        if (evaluation.coco() != null) {
+            s.append(' ').append(escape("coco BLEU-n, ROUGE-L and CIDEr-D are the MS-COCO caption evaluation's "
+                    + "(coco-caption): captions PTB-tokenized, CIDEr-D's document frequencies over the references of "
+                    + "the images evaluated, CIDEr-D on its 0-10 scale."));
+        }
+        s.append("</p>\n");
     }
 
     private static void gallery(StringBuilder s, int count, Evaluation evaluation, Vocabulary vocab) {
@@ -170,14 +175,16 @@ public final class ReportPage {
         int shown = Math.min(count, result.images().size());
         s.append("<h2>Samples</h2>\n<p class=\"note\">").append(escape(String.format(Locale.ROOT,
                 "The first %d images of the %s split. Underlined words appear in none of the image's references; "
-                        + "\"BLEU-1\" is the per-caption metric of that image, \"log p\" the caption's "
+                        + "\"BLEU-1\" is the per-caption metric of that image, \"CIDEr-D\" its coco CIDEr-D, "
+                        + "\"log p\" the caption's "
                         + "log-probability (<END> included).", shown, result.split()))).append("</p>\n");
         s.append("<table class=\"gallery\">\n<tr><th>image</th>");
         for (Decoder d : decoders) {
             s.append("<th>").append(escape(d.label())).append("</th>");
         }
         s.append("<th>references</th></tr>\n");
-        for (SplitEvaluation.ImageResult image : result.images().subList(0, shown)) {
+        for (int shownIndex = 0; shownIndex < shown; shownIndex++) {
+            SplitEvaluation.ImageResult image = result.images().get(shownIndex);
             int idx = image.imageIdx();
             String url = result.references().url(idx);
             s.append("<tr><td>");
@@ -210,8 +217,10 @@ public final class ReportPage {
                     s.append(refWords.contains(w) ? escape(w) : "<span class=\"miss\">" + escape(w) + "</span>")
                             .append(' ');
                 }
-                s.append("</div><div class=\"score\">").append(String.format(Locale.ROOT, "BLEU-1 %.2f · log p %.2f%s",
-                        bleu / Math.max(1, cleanRefs.size()), c.logProb(), c.ended() ? "" : " · length limit"))
+                String cider = evaluation.coco() == null ? "" : String.format(Locale.ROOT, " · CIDEr-D %.2f",
+                        evaluation.coco().get(d).images().get(shownIndex).ciderD());
+                s.append("</div><div class=\"score\">").append(String.format(Locale.ROOT, "BLEU-1 %.2f%s · log p %.2f%s",
+                        bleu / Math.max(1, cleanRefs.size()), cider, c.logProb(), c.ended() ? "" : " · length limit"))
                         .append("</div></td>");
             }
             s.append("<td><ul class=\"refs\">");

@@ -58,13 +58,13 @@ public final class SplitEvaluation {
 
     /**
      * @param partitions shards of the split (one Spark task each)
-     * @throws BadInputException when the data has no such split or none of its images has a caption
+     * @throws BadInputException when the data has no such split or none of its images has a caption (the
+     *                           command line checks the split first, to name its flag)
      */
     public static Result run(SparkSession spark, TrainingData data, ModelFile model, Request request, int partitions) {
         String split = request.split();
         if (!data.hasSplit(split)) {
-            throw new BadInputException("--split " + split + ": " + data.source() + " has no '" + split + "' split; "
-                    + "it has " + data.splitNames());
+            throw new BadInputException(data.source() + " has no '" + split + "' split; it has " + data.splitNames());
         }
         ImageCaptions references = data.references(split);
         int selected = 0;
@@ -81,7 +81,7 @@ public final class SplitEvaluation {
             }
         }
         if (selected == 0) {
-            throw new BadInputException("--split " + split + ": no image of " + data.source() + " has a caption; "
+            throw new BadInputException("no image of the " + split + " split of " + data.source() + " has a caption; "
                     + "expected at least one to caption and evaluate");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

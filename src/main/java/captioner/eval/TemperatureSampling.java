@@ -20,7 +20,7 @@ public record TemperatureSampling(double temperature, long seed, int maxLength) 
 
     public TemperatureSampling {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("--temperature is " + temperature + "; expected a positive number "
+            throw new IllegalArgumentException("temperature is " + temperature + "; expected a positive number "
                     + "(1 samples from the model's own distribution)");
         }
         Decoder.checkMaxLength(maxLength);

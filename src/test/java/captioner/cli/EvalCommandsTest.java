@@ -7,6 +7,8 @@ import captioner.data.Cs231nReader;
 import captioner.data.FeatureKind;
 import captioner.data.SyntheticDataset;
 import captioner.eval.Bleu;
+import captioner.eval.metrics.CocoScores;
+import captioner.eval.metrics.PtbTokenizer;
 import captioner.model.CaptioningModel;
 import captioner.model.Checkpoint;
 import captioner.model.Vocabulary;
@@ -192,12 +194,14 @@ class EvalCommandsTest {
         String summary = (String) r[1];
         assertTrue(summary.contains("BLEU-1 unigram per caption (cs231n)"), summary);
         assertTrue(summary.contains("corpus BLEU-4"), summary);
+        assertTrue(summary.contains("CIDEr-D (coco)"), summary);
         JsonNode json = JSON.readTree(out.toFile());
         List<String> keys = new ArrayList<>();
         json.fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("checkpoint", "data", "split", "images", "captions", "decoder", "max_length", "loss",
                 "cross_entropy_per_token", "perplexity", "tokens", "bleu1_unigram_cs231n", "corpus_bleu_1",
-                "corpus_bleu_2", "corpus_bleu_3", "corpus_bleu_4", "mean_log_prob", "mean_words", "bleu_smoothing"), keys);
+                "corpus_bleu_2", "corpus_bleu_3", "corpus_bleu_4", "coco_bleu_1", "coco_bleu_2", "coco_bleu_3",
+                "coco_bleu_4", "rouge_l", "cider_d", "mean_log_prob", "mean_words", "bleu_smoothing"), keys);
         CaptionSplit val = loaded.val();
         assertEquals(val.numImages(), json.get("images").asInt());
         assertEquals(val.numCaptions(), json.get("captions").asInt());
@@ -227,7 +231,8 @@ class EvalCommandsTest {
         double sum = 0;
         int rows = 0;
         Bleu.Counts corpus = new Bleu.Counts(4);
-        for (JsonNode row : lines((String) ok("sample", "--checkpoint", model, "--data", data, "--all")[1])) {
+        List<JsonNode> sampled = lines((String) ok("sample", "--checkpoint", model, "--data", data, "--all")[1]);
+        for (JsonNode row : sampled) {
             int[] hypothesis = tokens(row.get("generated").asText(), ids);
             List<int[]> refs = new ArrayList<>();
             for (Iterator<JsonNode> it = row.get("references").elements(); it.hasNext(); ) {
@@ -241,6 +246,52 @@ class EvalCommandsTest {
         assertEquals(sum / rows, json.get("bleu1_unigram_cs231n").asDouble(), 1e-12);
         for (int k = 1; k <= 4; k++) {
             assertEquals(corpus.bleu(k, Bleu.Smoothing.NONE), json.get("corpus_bleu_" + k).asDouble(), 1e-12);
+        }
+
+        // The coco metrics, recomputed on the driver from the same lines: <UNK> dropped, PTB-tokenized.
+        CocoScores coco = coco(sampled);
+        for (int k = 1; k <= 4; k++) {
+            assertEquals(coco.bleu(k), json.get("coco_bleu_" + k).asDouble(), "coco_bleu_" + k);
+        }
+        assertEquals(coco.rougeL(), json.get("rouge_l").asDouble());
+        assertEquals(coco.ciderD(), json.get("cider_d").asDouble());
+        assertTrue(coco.ciderD() > 0 && coco.bleu(1) > 0.1, "a trained model has some overlap: " + json);
+    }
+
+    /** What CocoScores computes on sample's lines, cleaned and tokenized as evaluate cleans and tokenizes. */
+    private static CocoScores coco(List<JsonNode> rows) {
+        List<String[]> hypotheses = new ArrayList<>();
+        List<List<String[]>> references = new ArrayList<>();
+        for (JsonNode row : rows) {
+            hypotheses.add(PtbTokenizer.tokenize(withoutUnk(row.get("generated").asText())));
+            List<String[]> refs = new ArrayList<>();
+            row.get("references").forEach(r -> refs.add(PtbTokenizer.tokenize(withoutUnk(r.asText()))));
+            references.add(refs);
+        }
+        return CocoScores.score(hypotheses, references);
+    }
+
+    private static String withoutUnk(String caption) {
+        return String.join(" ", java.util.Arrays.stream(caption.split(" ")).filter(w -> !w.contains("<UNK>")).toList());
+    }
+
+    @Test
+    void sampleScoreAddsEachImagesCocoScores() throws IOException {
+        List<JsonNode> rows = lines((String) ok("sample", "--checkpoint", model, "--data", data, "--count", "6",
+                "--score", "--partitions", "3")[1]);
+        assertEquals(6, rows.size());
+        CocoScores coco = coco(rows);
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode row = rows.get(i);
+            List<String> keys = new ArrayList<>();
+            row.fieldNames().forEachRemaining(keys::add);
+            assertEquals(List.of("image_idx", "url", "generated", "log_prob", "references", "coco_bleu_1",
+                    "coco_bleu_2", "coco_bleu_3", "coco_bleu_4", "rouge_l", "cider_d"), keys);
+            for (int k = 1; k <= 4; k++) {
+                assertEquals(coco.images().get(i).bleu(k), row.get("coco_bleu_" + k).asDouble());
+            }
+            assertEquals(coco.images().get(i).rougeL(), row.get("rouge_l").asDouble());
+            assertEquals(coco.images().get(i).ciderD(), row.get("cider_d").asDouble());
         }
     }
 
@@ -259,7 +310,8 @@ class EvalCommandsTest {
         JsonNode a = JSON.readTree(one.toFile());
         JsonNode b = JSON.readTree(three.toFile());
         assertEquals("beam 2", a.get("decoder").asText());
-        for (String key : List.of("bleu1_unigram_cs231n", "corpus_bleu_1", "corpus_bleu_4", "loss", "mean_log_prob")) {
+        for (String key : List.of("bleu1_unigram_cs231n", "corpus_bleu_1", "corpus_bleu_4", "coco_bleu_4", "rouge_l",
+                "cider_d", "loss", "mean_log_prob")) {
             assertEquals(a.get(key).asDouble(), b.get(key).asDouble(), 1e-5 * Math.abs(a.get(key).asDouble()), key);
         }
         Path max = tmp.resolve("max.json");
@@ -284,7 +336,9 @@ class EvalCommandsTest {
         assertEquals(30, raw.group(1).trim().split(" ").length);
         // The metrics table with both decoders.
         for (String s : List.of("<th class=\"num\">greedy</th>", "<th class=\"num\">beam 3</th>",
-                "<code>bleu1_unigram_cs231n</code>", "<code>corpus_bleu_4</code>", "<code>perplexity</code>")) {
+                "<code>bleu1_unigram_cs231n</code>", "<code>corpus_bleu_4</code>", "<code>perplexity</code>",
+                "<code>coco_bleu_1</code>", "<code>coco_bleu_4</code>", "<code>rouge_l</code>", "<code>cider_d</code>",
+                "CIDEr-D (coco)", " · CIDEr-D ")) {
             assertTrue(html.contains(s), s);
         }
         // The gallery: 5 images linked by their (data:) URLs, each with its references.
@@ -328,6 +382,11 @@ class EvalCommandsTest {
         assertBadInput("--smoothing is 'method9'; expected none or method1",
                 "evaluate", "--checkpoint", model, "--data", data, "--smoothing", "method9");
         assertBadInput("--beam-size is 0", "report", "--run", run, "--beam-size", "0");
+        assertBadInput("--beam-size and --temperature choose different decoders",
+                concat(sample, "--beam-size", "2", "--temperature", "1"));
+        assertBadInput("--length-penalty applies to beam search only", concat(sample, "--length-penalty", "1"));
+        assertBadInput("--length-penalty is -1.0; expected a number >= 0",
+                concat(sample, "--beam-size", "2", "--length-penalty", "-1"));
 
         String missing = tmp.resolve("nothing.h5").toString();
         assertBadInput("--checkpoint " + missing + ": no such file", "sample", "--checkpoint", missing);

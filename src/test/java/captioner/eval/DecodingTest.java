@@ -215,18 +215,14 @@ class DecodingTest {
     }
 
     @Test
-    void decodersRefuseBadSettingsNamingTheFlag() {
-        assertMessage(() -> new BeamSearch(0, 0, 10), "--beam-size is 0; expected at least 1");
-        assertMessage(() -> new BeamSearch(2, -1, 10), "--length-penalty is -1.0; expected a number >= 0");
-        assertMessage(() -> new TemperatureSampling(0, 1, 10), "--temperature is 0.0; expected a positive number");
-        assertMessage(() -> new TemperatureSampling(-0.5, 1, 10), "--temperature is -0.5");
-        assertMessage(() -> new TemperatureSampling(Double.NaN, 1, 10), "--temperature is NaN");
-        assertMessage(() -> new Greedy(0), "--max-length is 0; expected at least 1");
-        assertMessage(() -> Decoder.fromFlags(3, 1.0, 1, 0, 10), "--beam-size and --temperature");
-        assertMessage(() -> Decoder.fromFlags(null, null, 1, 0.5, 10), "--length-penalty applies to beam search");
-        assertEquals(new Greedy(30), Decoder.fromFlags(null, null, 1, 0, 30));
-        assertEquals(new BeamSearch(3, 0, 30), Decoder.fromFlags(3, null, 1, 0, 30));
-        assertEquals(new TemperatureSampling(0.7, 5, 30), Decoder.fromFlags(null, 0.7, 5, 0, 30));
+    void decodersRefuseBadSettingsInTheirOwnTerms() {
+        // The command line checks its flags first and names them (EvalCommandsTest); these are the domain checks.
+        assertMessage(() -> new BeamSearch(0, 0, 10), "beam size is 0; expected at least 1");
+        assertMessage(() -> new BeamSearch(2, -1, 10), "length penalty is -1.0; expected a number >= 0");
+        assertMessage(() -> new TemperatureSampling(0, 1, 10), "temperature is 0.0; expected a positive number");
+        assertMessage(() -> new TemperatureSampling(-0.5, 1, 10), "temperature is -0.5");
+        assertMessage(() -> new TemperatureSampling(Double.NaN, 1, 10), "temperature is NaN");
+        assertMessage(() -> new Greedy(0), "max length is 0; expected at least 1");
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable e, String start) {
