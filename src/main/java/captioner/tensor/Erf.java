@@ -51,7 +51,7 @@ public final class Erf {
             return x;
         }
         if (x < FRACTION_LIMIT) {
-            return 1.0 - (x < SERIES_LIMIT ? Math.copySign(series(Math.abs(x)), x) : 1.0);
+            return 1.0 - erf(x);
         }
         return fraction(x);
     }
