@@ -22,6 +22,9 @@ class ActivationTest {
         f.assertClose("dx", dx, TorchFixture.PARITY);
         Activation single = new Activation(kind);
         f.assertClose("out", single.forward(f.tensor("x", DType.FLOAT32)), 1e-6);
+        Tensor dx32 = Tensor.zeros(DType.FLOAT32, dx.shape());
+        single.backward(f.tensor("dout", DType.FLOAT32), dx32);
+        f.assertClose("dx", dx32, 1e-6);
     }
 
     @Test

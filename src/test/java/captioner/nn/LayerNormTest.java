@@ -32,6 +32,21 @@ class LayerNormTest {
     }
 
     @Test
+    void float32AgreesWithFloat64() {
+        TorchFixture f = TorchFixture.load("layer_norm.json");
+        Tensor gamma = f.tensor("gamma", DType.FLOAT32);
+        LayerNorm layer = new LayerNorm();
+        f.assertClose("out", layer.forward(f.tensor("x", DType.FLOAT32), gamma, f.tensor("beta", DType.FLOAT32)), 1e-5);
+        Tensor dx = Tensor.zeros(DType.FLOAT32, f.tensor("x").shape());
+        Tensor dGamma = Tensor.zeros(DType.FLOAT32, gamma.shape());
+        Tensor dBeta = Tensor.zeros(DType.FLOAT32, gamma.shape());
+        layer.backward(f.tensor("dout", DType.FLOAT32), dx, dGamma, dBeta);
+        f.assertClose("dx", dx, 1e-5);
+        f.assertClose("dgamma", dGamma, 1e-5);
+        f.assertClose("dbeta", dBeta, 1e-5);
+    }
+
+    @Test
     void backwardMatchesNumericGradients() {
         Random rng = new Random(15);
         Tensor x = randn(rng, 3, 2, 5), gamma = randn(rng, 5), beta = randn(rng, 5);

@@ -209,6 +209,26 @@ class MultiHeadAttentionTest {
     }
 
     @Test
+    void maskedFloat32AgreesWithFloat64() {
+        TorchFixture f = TorchFixture.load("attention_causal.json");
+        MultiHeadAttention attention = new MultiHeadAttention((int) f.number("heads"), 0);
+        Tensor x = f.tensor("x", DType.FLOAT32);
+        Tensor out = attention.forward(x, x, MultiHeadAttention.causalMask(x.dim(1)), params(f, DType.FLOAT32), null);
+        f.assertClose("out", out, 1e-4);
+        MultiHeadAttention.Params g = MultiHeadAttention.Params.zeros(DType.FLOAT32, x.dim(2));
+        Tensor dx = Tensor.zeros(DType.FLOAT32, x.shape());
+        Tensor dKey = Tensor.zeros(DType.FLOAT32, x.shape());
+        Tensor dValue = Tensor.zeros(DType.FLOAT32, x.shape());
+        attention.backward(f.tensor("dout", DType.FLOAT32), dx, dKey, dValue, g);
+        Kernels k = Kernels.of(DType.FLOAT32);
+        k.axpy(1, dKey, dx);
+        k.axpy(1, dValue, dx);
+        f.assertClose("dx", dx, 1e-4);
+        f.assertClose("dkeyWeight", g.keyWeight(), 1e-4);
+        f.assertClose("dprojWeight", g.projWeight(), 1e-4);
+    }
+
+    @Test
     void rejectsMaskRowThatAttendsNowhere() {
         Random rng = new Random(1);
         Tensor x = randn(rng, 1, 2, 4);
