@@ -13,9 +13,9 @@ package captioner.tensor;
  * {@code e^(-x²)} computed as {@code e^(-h²)·e^(-l(x+h))} with {@code h} the top 26 bits of x, so
  * the rounding of x² does not cost the 2x² relative error it would at large x.
  *
- * <p>Accuracy against libm's {@code erf}/{@code erfc} (python3's {@code math}), 350,000 random
- * points: erf within 1.0e-15 relative everywhere; erfc within 3e-15 relative for x ≥ 2 and within
- * 1e-15 absolute below (where it is 1 − erf). {@code ErfTest} checks committed values of python's.
+ * <p>Accuracy against libm's {@code erf}/{@code erfc} (python3's {@code math}) at 200,000 random points
+ * in [−7, 7]: erf within 8.9e-16 relative (4 ulp); erfc within 2.9e-15 relative for x ≥ 2 and within
+ * 8.9e-16 absolute below (where it is 1 − erf). {@code ErfTest} checks 479 committed values of python's.
  */
 public final class Erf {
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
