@@ -320,4 +320,197 @@ final class F32Kernels extends Kernels {
         }
         return false;
     }
+
+    @Override
+    public void gemmBatched(int batch, boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta,
+            Tensor c) {
+        int[] g = gemmBatchedDims(batch, transA, transB, a, b, c);
+        if (g[0] == 0 || g[1] == 0) {
+            return;
+        }
+        for (int i = 0; i < batch; i++) {
+            Blas.BLAS_INSTANCE.sgemm(transB ? "T" : "N", transA ? "T" : "N", g[1], g[0], g[2], (float) alpha,
+                    b.f, b.offset + i * g[7], Math.max(g[4], 1), a.f, a.offset + i * g[6], Math.max(g[3], 1),
+                    (float) beta, c.f, c.offset + i * g[8], Math.max(g[5], 1));
+        }
+    }
+
+    @Override
+    public void softmaxRows(Tensor x, boolean[] keep) {
+        int s = lastDim(x);
+        int rows = rows(x, s);
+        int t = maskRows(keep, s, rows);
+        float[] xs = x.f;
+        for (int r = 0; r < rows; r++) {
+            int o = x.offset + r * s;
+            int ko = keep == null ? -1 : (r % t) * s;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < s; j++) {
+                if (ko < 0 || keep[ko + j]) {
+                    max = Math.max(max, xs[o + j]);
+                } else {
+                    xs[o + j] = Float.NEGATIVE_INFINITY; // exp gives exactly 0 on every FloatMath path
+                }
+            }
+            double sum = FloatMath.expSum(xs, o, s, max);
+            float k = (float) (1.0 / sum);
+            for (int j = 0; j < s; j++) {
+                xs[o + j] *= k;
+            }
+        }
+    }
+
+    @Override
+    public void softmaxRowsBackward(Tensor p, Tensor dp, double scale, Tensor ds) {
+        requireSameSize("softmaxRowsBackward", p, dp);
+        requireSameSize("softmaxRowsBackward", p, ds);
+        int s = lastDim(p);
+        int rows = rows(p, s);
+        float[] ps = p.f;
+        float[] dps = dp.f;
+        float[] dss = ds.f;
+        float k = (float) scale;
+        for (int r = 0; r < rows; r++) {
+            int po = p.offset + r * s;
+            int gi = dp.offset + r * s;
+            int so = ds.offset + r * s;
+            double dot = 0;
+            for (int j = 0; j < s; j++) {
+                dot += ps[po + j] * dps[gi + j];
+            }
+            float d = (float) dot;
+            for (int j = 0; j < s; j++) {
+                dss[so + j] = k * ps[po + j] * (dps[gi + j] - d);
+            }
+        }
+    }
+
+    @Override
+    public void swapAxes12(Tensor x, Tensor out) {
+        int[] s = swapAxes12Dims(x, out);
+        for (int a = 0; a < s[0]; a++) {
+            for (int b = 0; b < s[1]; b++) {
+                for (int c = 0; c < s[2]; c++) {
+                    System.arraycopy(x.f, x.offset + ((a * s[1] + b) * s[2] + c) * s[3],
+                            out.f, out.offset + ((a * s[2] + c) * s[1] + b) * s[3], s[3]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor out, Tensor xhat,
+            Tensor rstd) {
+        int n = lastDim(x);
+        int rows = rows(x, n);
+        float[] xs = x.f;
+        float[] gs = gamma.f;
+        float[] bs = beta.f;
+        float[] os = out.f;
+        float[] hs = xhat.f;
+        for (int r = 0; r < rows; r++) {
+            int xo = x.offset + r * n;
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += xs[xo + j];
+            }
+            double mean = sum / n;
+            double squares = 0;
+            for (int j = 0; j < n; j++) {
+                double c = xs[xo + j] - mean;
+                squares += c * c;
+            }
+            float m = (float) mean;
+            float rs = (float) (1.0 / Math.sqrt(squares / n + eps));
+            rstd.f[rstd.offset + r] = rs;
+            int ho = xhat.offset + r * n;
+            int oo = out.offset + r * n;
+            for (int j = 0; j < n; j++) {
+                float h = (xs[xo + j] - m) * rs;
+                hs[ho + j] = h;
+                os[oo + j] = gs[gamma.offset + j] * h + bs[beta.offset + j];
+            }
+        }
+    }
+
+    @Override
+    public void layerNormBackward(Tensor dout, Tensor xhat, Tensor rstd, Tensor gamma, Tensor dx, Tensor dgamma,
+            Tensor dbeta) {
+        int n = lastDim(xhat);
+        int rows = rows(xhat, n);
+        float[] ds = dout.f;
+        float[] hs = xhat.f;
+        float[] gs = gamma.f;
+        float[] xs = dx.f;
+        float[] dgs = dgamma.f;
+        float[] dbs = dbeta.f;
+        for (int r = 0; r < rows; r++) {
+            int o = r * n;
+            double sumG = 0;
+            double sumGH = 0;
+            for (int j = 0; j < n; j++) {
+                float dy = ds[dout.offset + o + j];
+                float h = hs[xhat.offset + o + j];
+                float g = dy * gs[gamma.offset + j];
+                sumG += g;
+                sumGH += g * h;
+                dgs[dgamma.offset + j] += dy * h;
+                dbs[dbeta.offset + j] += dy;
+            }
+            float meanG = (float) (sumG / n);
+            float meanGH = (float) (sumGH / n);
+            float rs = rstd.f[rstd.offset + r];
+            for (int j = 0; j < n; j++) {
+                float g = ds[dout.offset + o + j] * gs[gamma.offset + j];
+                xs[dx.offset + o + j] = rs * (g - meanG - hs[xhat.offset + o + j] * meanGH);
+            }
+        }
+    }
+
+    @Override
+    public void gelu(Tensor x, Tensor out) {
+        requireSameSize("gelu", x, out);
+        for (int i = 0, n = x.size(); i < n; i++) {
+            double v = x.f[x.offset + i];
+            out.f[out.offset + i] = (float) (v * Erf.normalCdf(v));
+        }
+    }
+
+    @Override
+    public void geluBackward(Tensor x, Tensor dout, Tensor dx) {
+        requireSameSize("geluBackward", x, dout);
+        requireSameSize("geluBackward", x, dx);
+        for (int i = 0, n = x.size(); i < n; i++) {
+            double v = x.f[x.offset + i];
+            double slope = Erf.normalCdf(v) + v * F64Kernels.NORMAL_DENSITY * Math.exp(-0.5 * v * v);
+            dx.f[dx.offset + i] = (float) (dout.f[dout.offset + i] * slope);
+        }
+    }
+
+    @Override
+    public void relu(Tensor x, Tensor out) {
+        requireSameSize("relu", x, out);
+        for (int i = 0, n = x.size(); i < n; i++) {
+            out.f[out.offset + i] = Math.max(x.f[x.offset + i], 0f);
+        }
+    }
+
+    @Override
+    public void reluBackward(Tensor x, Tensor dout, Tensor dx) {
+        requireSameSize("reluBackward", x, dout);
+        requireSameSize("reluBackward", x, dx);
+        for (int i = 0, n = x.size(); i < n; i++) {
+            dx.f[dx.offset + i] = x.f[x.offset + i] > 0 ? dout.f[dout.offset + i] : 0f;
+        }
+    }
+
+    @Override
+    public void dropout(Tensor x, boolean[] keep, double scale, Tensor out) {
+        requireSameSize("dropout", x, out);
+        requireFlags("dropout", keep, x.size());
+        float k = (float) scale;
+        for (int i = 0, n = x.size(); i < n; i++) {
+            out.f[out.offset + i] = keep[i] ? x.f[x.offset + i] * k : 0f;
+        }
+    }
 }

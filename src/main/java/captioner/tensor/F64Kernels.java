@@ -2,6 +2,8 @@ package captioner.tensor;
 
 /** float64 kernels: gradient checks and parity tests, where accuracy matters more than speed. */
 final class F64Kernels extends Kernels {
+    /** 1/√(2π), the standard normal density at 0. */
+    static final double NORMAL_DENSITY = 0.3989422804014327;
 
     @Override
     public DType dtype() {
@@ -350,6 +352,197 @@ final class F64Kernels extends Kernels {
             }
         }
         return false;
+    }
+
+    @Override
+    public void gemmBatched(int batch, boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta,
+            Tensor c) {
+        int[] g = gemmBatchedDims(batch, transA, transB, a, b, c);
+        if (g[0] == 0 || g[1] == 0) {
+            return;
+        }
+        for (int i = 0; i < batch; i++) {
+            Blas.BLAS_INSTANCE.dgemm(transB ? "T" : "N", transA ? "T" : "N", g[1], g[0], g[2], alpha,
+                    b.d, b.offset + i * g[7], Math.max(g[4], 1), a.d, a.offset + i * g[6], Math.max(g[3], 1), beta,
+                    c.d, c.offset + i * g[8], Math.max(g[5], 1));
+        }
+    }
+
+    @Override
+    public void softmaxRows(Tensor x, boolean[] keep) {
+        int s = lastDim(x);
+        int rows = rows(x, s);
+        int t = maskRows(keep, s, rows);
+        double[] xs = x.d;
+        for (int r = 0; r < rows; r++) {
+            int o = x.offset + r * s;
+            int ko = keep == null ? -1 : (r % t) * s;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < s; j++) {
+                if (ko < 0 || keep[ko + j]) {
+                    max = Math.max(max, xs[o + j]);
+                }
+            }
+            double sum = 0;
+            for (int j = 0; j < s; j++) {
+                double e = ko < 0 || keep[ko + j] ? Math.exp(xs[o + j] - max) : 0.0;
+                xs[o + j] = e;
+                sum += e;
+            }
+            for (int j = 0; j < s; j++) {
+                xs[o + j] /= sum;
+            }
+        }
+    }
+
+    @Override
+    public void softmaxRowsBackward(Tensor p, Tensor dp, double scale, Tensor ds) {
+        requireSameSize("softmaxRowsBackward", p, dp);
+        requireSameSize("softmaxRowsBackward", p, ds);
+        int s = lastDim(p);
+        int rows = rows(p, s);
+        double[] ps = p.d;
+        double[] dps = dp.d;
+        double[] dss = ds.d;
+        for (int r = 0; r < rows; r++) {
+            int po = p.offset + r * s;
+            int gi = dp.offset + r * s;
+            int so = ds.offset + r * s;
+            double dot = 0;
+            for (int j = 0; j < s; j++) {
+                dot += ps[po + j] * dps[gi + j];
+            }
+            for (int j = 0; j < s; j++) {
+                dss[so + j] = scale * ps[po + j] * (dps[gi + j] - dot);
+            }
+        }
+    }
+
+    @Override
+    public void swapAxes12(Tensor x, Tensor out) {
+        int[] s = swapAxes12Dims(x, out);
+        for (int a = 0; a < s[0]; a++) {
+            for (int b = 0; b < s[1]; b++) {
+                for (int c = 0; c < s[2]; c++) {
+                    System.arraycopy(x.d, x.offset + ((a * s[1] + b) * s[2] + c) * s[3],
+                            out.d, out.offset + ((a * s[2] + c) * s[1] + b) * s[3], s[3]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor out, Tensor xhat,
+            Tensor rstd) {
+        int n = lastDim(x);
+        int rows = rows(x, n);
+        double[] xs = x.d;
+        double[] gs = gamma.d;
+        double[] bs = beta.d;
+        double[] os = out.d;
+        double[] hs = xhat.d;
+        for (int r = 0; r < rows; r++) {
+            int xo = x.offset + r * n;
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += xs[xo + j];
+            }
+            double mean = sum / n;
+            double squares = 0;
+            for (int j = 0; j < n; j++) {
+                double c = xs[xo + j] - mean;
+                squares += c * c;
+            }
+            double rs = 1.0 / Math.sqrt(squares / n + eps);
+            rstd.d[rstd.offset + r] = rs;
+            int ho = xhat.offset + r * n;
+            int oo = out.offset + r * n;
+            for (int j = 0; j < n; j++) {
+                double h = (xs[xo + j] - mean) * rs;
+                hs[ho + j] = h;
+                os[oo + j] = gs[gamma.offset + j] * h + bs[beta.offset + j];
+            }
+        }
+    }
+
+    @Override
+    public void layerNormBackward(Tensor dout, Tensor xhat, Tensor rstd, Tensor gamma, Tensor dx, Tensor dgamma,
+            Tensor dbeta) {
+        int n = lastDim(xhat);
+        int rows = rows(xhat, n);
+        double[] ds = dout.d;
+        double[] hs = xhat.d;
+        double[] gs = gamma.d;
+        double[] xs = dx.d;
+        double[] dgs = dgamma.d;
+        double[] dbs = dbeta.d;
+        for (int r = 0; r < rows; r++) {
+            int o = r * n;
+            double sumG = 0;
+            double sumGH = 0;
+            for (int j = 0; j < n; j++) {
+                double dy = ds[dout.offset + o + j];
+                double h = hs[xhat.offset + o + j];
+                double g = dy * gs[gamma.offset + j];
+                sumG += g;
+                sumGH += g * h;
+                dgs[dgamma.offset + j] += dy * h;
+                dbs[dbeta.offset + j] += dy;
+            }
+            double meanG = sumG / n;
+            double meanGH = sumGH / n;
+            double rs = rstd.d[rstd.offset + r];
+            for (int j = 0; j < n; j++) {
+                double g = ds[dout.offset + o + j] * gs[gamma.offset + j];
+                xs[dx.offset + o + j] = rs * (g - meanG - hs[xhat.offset + o + j] * meanGH);
+            }
+        }
+    }
+
+    @Override
+    public void gelu(Tensor x, Tensor out) {
+        requireSameSize("gelu", x, out);
+        for (int i = 0, n = x.size(); i < n; i++) {
+            double v = x.d[x.offset + i];
+            out.d[out.offset + i] = v * Erf.normalCdf(v);
+        }
+    }
+
+    @Override
+    public void geluBackward(Tensor x, Tensor dout, Tensor dx) {
+        requireSameSize("geluBackward", x, dout);
+        requireSameSize("geluBackward", x, dx);
+        for (int i = 0, n = x.size(); i < n; i++) {
+            double v = x.d[x.offset + i];
+            double slope = Erf.normalCdf(v) + v * NORMAL_DENSITY * Math.exp(-0.5 * v * v);
+            dx.d[dx.offset + i] = dout.d[dout.offset + i] * slope;
+        }
+    }
+
+    @Override
+    public void relu(Tensor x, Tensor out) {
+        requireSameSize("relu", x, out);
+        for (int i = 0, n = x.size(); i < n; i++) {
+            out.d[out.offset + i] = Math.max(x.d[x.offset + i], 0.0);
+        }
+    }
+
+    @Override
+    public void reluBackward(Tensor x, Tensor dout, Tensor dx) {
+        requireSameSize("reluBackward", x, dout);
+        requireSameSize("reluBackward", x, dx);
+        for (int i = 0, n = x.size(); i < n; i++) {
+            dx.d[dx.offset + i] = x.d[x.offset + i] > 0 ? dout.d[dout.offset + i] : 0.0;
+        }
+    }
+
+    @Override
+    public void dropout(Tensor x, boolean[] keep, double scale, Tensor out) {
+        requireSameSize("dropout", x, out);
+        requireFlags("dropout", keep, x.size());
+        for (int i = 0, n = x.size(); i < n; i++) {
+            out.d[out.offset + i] = keep[i] ? x.d[x.offset + i] * scale : 0.0;
+        }
     }
 
     /** Logistic function without overflow: exp is only taken of non-positive arguments. */

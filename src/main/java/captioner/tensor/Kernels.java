@@ -89,6 +89,69 @@ public abstract class Kernels {
     public abstract void adamStep(Tensor w, Tensor dw, Tensor m, Tensor v, double beta1, double beta2, double alpha,
             double vScale, double eps);
 
+    /**
+     * {@code c[i] = alpha * op(a[i]) * op(b[i]) + beta * c[i]} for each of {@code batch} matrices stored
+     * one after another in each operand (a tensor (batch, rows, cols) of contiguous row-major matrices):
+     * the per-head products of attention without a view per head.
+     */
+    public abstract void gemmBatched(int batch, boolean transA, boolean transB, double alpha, Tensor a, Tensor b,
+            double beta, Tensor c);
+
+    /**
+     * Softmax over each row of {@code x} (..., T, S), in place, with the max-shifted exponent. When
+     * {@code keep} (T·S, row-major (T, S)) is given, row r of every (T, S) block is restricted to the
+     * positions where {@code keep[(r % T) * S + j]} is set: those share the probability and the others
+     * get exactly 0, which is softmax with −∞ at the masked scores. Every row of keep must keep one.
+     */
+    public abstract void softmaxRows(Tensor x, boolean[] keep);
+
+    /**
+     * Backward of {@link #softmaxRows} from its output {@code p} (M, S):
+     * {@code ds = scale * p * (dp - sum_j p_j dp_j)} row by row. Masked positions (p = 0) get 0.
+     * {@code ds} may be {@code dp}.
+     */
+    public abstract void softmaxRowsBackward(Tensor p, Tensor dp, double scale, Tensor ds);
+
+    /**
+     * {@code out[a, c, b, :] = x[a, b, c, :]} for x (A, B, C, D) and out (A, C, B, D): splits
+     * (N, T, H·Dh) into heads (N, H, T, Dh) and merges them back. out must not overlap x.
+     */
+    public abstract void swapAxes12(Tensor x, Tensor out);
+
+    /**
+     * Layer normalisation over the last axis of x (M, D): per row {@code xhat = (x - mean) * rstd} with
+     * {@code rstd = 1/sqrt(var + eps)} (biased variance, as PyTorch), {@code out = gamma * xhat + beta}.
+     * Writes out and xhat (M, D) and rstd (M); statistics are accumulated in double.
+     */
+    public abstract void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor out, Tensor xhat,
+            Tensor rstd);
+
+    /**
+     * Backward of {@link #layerNormForward}: writes
+     * {@code dx = rstd * (g - mean(g) - xhat * mean(g * xhat))} with {@code g = dout * gamma}, and adds
+     * the column sums of {@code dout * xhat} into dgamma and of dout into dbeta. dx may be dout.
+     */
+    public abstract void layerNormBackward(Tensor dout, Tensor xhat, Tensor rstd, Tensor gamma, Tensor dx,
+            Tensor dgamma, Tensor dbeta);
+
+    /** {@code out = x * Φ(x)}, the exact (erf) GELU; out may be x. */
+    public abstract void gelu(Tensor x, Tensor out);
+
+    /** {@code dx = dout * (Φ(x) + x φ(x))}, from GELU's input x; dx may be dout. */
+    public abstract void geluBackward(Tensor x, Tensor dout, Tensor dx);
+
+    /** {@code out = max(x, 0)}; out may be x. */
+    public abstract void relu(Tensor x, Tensor out);
+
+    /** {@code dx = x > 0 ? dout : 0}, from ReLU's input x (PyTorch's gradient 0 at 0); dx may be dout. */
+    public abstract void reluBackward(Tensor x, Tensor dout, Tensor dx);
+
+    /**
+     * {@code out[i] = keep[i] ? x[i] * scale : 0} for the first x.size() flags: inverted dropout, and
+     * (with the same keep and scale) its backward. out may be x.
+     */
+    public abstract void dropout(Tensor x, boolean[] keep, double scale, Tensor out);
+
     /** Sum of squares, accumulated in double. */
     public abstract double sumSquares(Tensor x);
 
@@ -132,6 +195,57 @@ public abstract class Kernels {
     static int[] matrix(Tensor t) {
         int cols = lastDim(t);
         return new int[] {rows(t, cols), cols};
+    }
+
+    /**
+     * {@link #gemmDims} of one matrix of each batched operand (rank 3, batch first), followed by the
+     * three operands' strides between matrices.
+     */
+    static int[] gemmBatchedDims(int batch, boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        for (Tensor t : new Tensor[] {a, b, c}) {
+            if (t.rank() != 3 || t.dim(0) != batch) {
+                throw new IllegalArgumentException("gemmBatched: expected operands (" + batch
+                        + ", rows, cols) but got " + Shapes.format(t.shape()));
+            }
+        }
+        if (batch == 0) {
+            return new int[9];
+        }
+        int[] g = gemmDims(transA, transB, a.slice(0), b.slice(0), c.slice(0));
+        int[] out = java.util.Arrays.copyOf(g, 9);
+        out[6] = a.size() / batch;
+        out[7] = b.size() / batch;
+        out[8] = c.size() / batch;
+        return out;
+    }
+
+    /** How many rows a softmax mask of (T, S) flags has (0 without a mask), after checking it fits. */
+    static int maskRows(boolean[] keep, int s, int rows) {
+        if (keep == null) {
+            return 0;
+        }
+        int t = s == 0 ? 0 : keep.length / s;
+        if (t == 0 || keep.length != t * s || rows % t != 0) {
+            throw new IllegalArgumentException("softmaxRows: a mask of " + keep.length + " flags is not (T, " + s
+                    + ") with T dividing the " + rows + " rows");
+        }
+        return t;
+    }
+
+    /** {A, B, C, D} of x (A, B, C, D), after checking out is (A, C, B, D). */
+    static int[] swapAxes12Dims(Tensor x, Tensor out) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("swapAxes12: expected x (A, B, C, D) but got " + Shapes.format(x.shape()));
+        }
+        int[] s = x.shape();
+        Shapes.require("swapAxes12 out", out, s[0], s[2], s[1], s[3]);
+        return s;
+    }
+
+    static void requireFlags(String what, boolean[] flags, int size) {
+        if (flags.length < size) {
+            throw new IllegalArgumentException(what + ": " + flags.length + " flags for " + size + " elements");
+        }
     }
 
     /** m, n, k and leading dimensions for a row-major gemm, after checking the shapes agree. */
