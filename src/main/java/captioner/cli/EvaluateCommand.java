@@ -48,7 +48,7 @@ final class EvaluateCommand implements Callable<Integer> {
         options.check();
         Bleu.Smoothing smooth = evaluation.check();
         Decoder decoder = Decoder.fromFlags(beamSize, null, 0, evaluation.lengthPenalty, options.maxLength);
-        Configuration conf = new Configuration();
+        Configuration conf = SparkSessions.hadoopConfiguration();
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
         ModelFile model = ModelFile.read("--checkpoint", checkpoint, conf);
         SparkSessions.with(options.master, "captioner evaluate", spark -> {
@@ -61,8 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
                             model.checkpoint().vocab()))));
             if (target != null) {
                 try {
-                    target.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(e.json(0)) + "\n",
-                            spark.sparkContext().hadoopConfiguration());
+                    target.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(e.json(0)) + "\n");
                 } catch (JsonProcessingException ex) {
                     throw new IllegalStateException(ex);
                 }

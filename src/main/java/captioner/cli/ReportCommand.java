@@ -59,7 +59,7 @@ final class ReportCommand implements Callable<Integer> {
         Bleu.Smoothing smooth = evaluation.check();
         List<Decoder> decoders = List.of(new Greedy(options.maxLength),
                 new BeamSearch(beamSize, evaluation.lengthPenalty, options.maxLength));
-        Configuration conf = new Configuration();
+        Configuration conf = SparkSessions.hadoopConfiguration();
         RunFiles files = RunFiles.read(run, conf);
         OutputFile target = OutputFile.of("--out", out == null ? files.file(RunFiles.REPORT) : out, conf);
         ModelFile model = ModelFile.read("--run", files.file(RunFiles.MODEL), conf);
@@ -79,7 +79,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             ReportPage.Content content = new ReportPage.Content(run, ReportPage.settings(model.checkpoint(), files),
                     iterations, losses, gallery);
-            target.write(ReportPage.html(content, e, model.checkpoint().vocab()), spark.sparkContext().hadoopConfiguration());
+            target.write(ReportPage.html(content, e, model.checkpoint().vocab()));
             System.out.print(e.summary());
             System.out.println("wrote " + target.shown());
             return null;

@@ -62,7 +62,7 @@ final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count is " + count + "; expected at least 1 image");
         }
         Decoder decoder = Decoder.fromFlags(beamSize, temperature, seed, lengthPenalty, options.maxLength);
-        Configuration conf = new Configuration();
+        Configuration conf = SparkSessions.hadoopConfiguration();
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
         ModelFile model = ModelFile.read("--checkpoint", checkpoint, conf);
         Integer images = all ? null : count == null ? DEFAULT_COUNT : count;
@@ -74,7 +74,7 @@ final class SampleCommand implements Callable<Integer> {
                 System.out.print(lines);
                 System.out.flush();
             } else {
-                target.write(lines, spark.sparkContext().hadoopConfiguration());
+                target.write(lines);
                 System.err.printf("wrote %d captions (%s) of the %s split to %s%n", e.result().numImages(),
                         decoder.label(), options.split, target.shown());
             }

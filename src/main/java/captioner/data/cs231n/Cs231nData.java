@@ -1,6 +1,8 @@
-package captioner.data;
+package captioner.data.cs231n;
 
 import captioner.BadInputException;
+import captioner.data.CaptionSplit;
+import captioner.data.FeatureKind;
 import captioner.model.Vocabulary;
 
 import java.io.Serializable;

@@ -1,14 +1,14 @@
-package captioner.data;
+package captioner.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A file on the local disk that jhdf can open, with the name the user knows it by. When {@code temporary}, it is
- * a copy of a remote file and {@link #close()} deletes it.
+ * A file on the local disk that a library needing random access (jhdf) can open, with the name messages give it.
+ * When {@code temporary}, it is a copy of a remote file and {@link #close()} deletes it.
  */
-record LocalFile(Path path, String displayName, boolean temporary) implements AutoCloseable {
+public record LocalFile(Path path, String displayName, boolean temporary) implements AutoCloseable {
 
     @Override
     public void close() {

@@ -1,4 +1,8 @@
-package captioner.data;
+package captioner.data.table;
+
+import captioner.data.CaptionSplit;
+import captioner.data.CaptionsByImage;
+import captioner.data.ImageRow;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -7,7 +11,7 @@ import java.util.NoSuchElementException;
 
 /**
  * A run of consecutive images of a split with their features, captions and urls, copied out of a
- * {@link CaptionSplit} into compact arrays: the unit in which {@link CaptionTable} hands a split held on the driver
+ * {@link CaptionSplit} into compact arrays: the unit in which {@link TableWriter} hands a split held on the driver
  * to Spark for writing (through a broadcast, so no task carries the data itself).
  */
 final class SplitChunk implements Serializable {

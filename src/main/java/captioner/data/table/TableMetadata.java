@@ -1,6 +1,8 @@
-package captioner.data;
+package captioner.data.table;
 
 import captioner.BadInputException;
+import captioner.data.FeatureKind;
+import captioner.data.cs231n.Cs231nLayout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,18 +1,20 @@
-package captioner.data;
+package captioner.data.synthetic;
 
+import captioner.data.FeatureKind;
+import captioner.data.VocabularyJson;
+import captioner.data.cs231n.Cs231nLayout;
+import captioner.io.AtomicWrites;
+import captioner.io.Location;
 import captioner.model.Vocabulary;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.DatasetCreationOptions;
 
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
@@ -33,7 +35,7 @@ import java.util.Arrays;
  * </ul>
  * One split's features are built, written and dropped before the next, so memory peaks at one split's features
  * as {@code float[n][featureDim]} (jhdf's writer takes whole arrays) plus the captions. Each file is written
- * under a temporary name and renamed, so an interrupted run leaves no half-written file under a real name.
+ * aside and renamed ({@link AtomicWrites}), so an interrupted run leaves no half-written file under a real name.
  */
 public final class SyntheticDataset {
     public static final int DEFAULT_FEATURE_DIM = 512;
@@ -42,7 +44,7 @@ public final class SyntheticDataset {
     private static final int CAPTION_CHUNK_ROWS = 8192;
 
     /** What {@link #write} wrote. */
-    public record Summary(Path dir, int trainImages, int valImages, int trainCaptions, int valCaptions,
+    public record Summary(String dir, int trainImages, int valImages, int trainCaptions, int valCaptions,
                           int vocabularySize, int featureDim) {
     }
 
@@ -54,9 +56,14 @@ public final class SyntheticDataset {
         return (int) Math.max(1, Math.round(trainImages * 40504.0 / 82783.0));
     }
 
-    /** {@link #write(Path, int, long, int)} with 512 features, the width of cs231n's PCA features. */
-    public static Summary write(Path dir, int images, long seed) throws IOException {
-        return write(dir, images, seed, DEFAULT_FEATURE_DIM);
+    /** {@link #write(Location, int, long, int)} into a local folder, with 512 features (cs231n's PCA width). */
+    public static Summary write(Path dir, int images, long seed) {
+        return write(Location.local(dir), images, seed, DEFAULT_FEATURE_DIM);
+    }
+
+    /** {@link #write(Location, int, long, int)} into a local folder. */
+    public static Summary write(Path dir, int images, long seed, int featureDim) {
+        return write(Location.local(dir), images, seed, featureDim);
     }
 
     /**
@@ -64,7 +71,7 @@ public final class SyntheticDataset {
      * @param images     training images (at least 1)
      * @param featureDim feature width (512 like the PCA files)
      */
-    public static Summary write(Path dir, int images, long seed, int featureDim) throws IOException {
+    public static Summary write(Location dir, int images, long seed, int featureDim) {
         if (images < 1) {
             throw new IllegalArgumentException("images must be at least 1, not " + images);
         }
@@ -73,23 +80,23 @@ public final class SyntheticDataset {
         }
         int valImages = valImagesFor(images);
         SyntheticWorld world = new SyntheticWorld(seed, featureDim);
-        Files.createDirectories(dir);
+        dir.mkdirs();
 
         Vocabulary vocab = world.vocabulary();
-        writeAtomically(dir.resolve(Cs231nLayout.VOCAB_FILE), tmp -> {
+        AtomicWrites.write(dir.child(Cs231nLayout.VOCAB_FILE), tmp -> {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 VocabularyJson.write(vocab, out);
             }
         });
         int[][] trainCaptions = writeSplit(dir, world, Cs231nLayout.TRAIN, images);
         int[][] valCaptions = writeSplit(dir, world, Cs231nLayout.VAL, valImages);
-        writeAtomically(dir.resolve(Cs231nLayout.CAPTIONS_FILE), tmp -> {
+        AtomicWrites.write(dir.child(Cs231nLayout.CAPTIONS_FILE), tmp -> {
             try (WritableHdfFile h5 = HdfFile.write(tmp)) {
                 putCaptions(h5, Cs231nLayout.TRAIN, trainCaptions);
                 putCaptions(h5, Cs231nLayout.VAL, valCaptions);
             }
         });
-        return new Summary(dir, images, valImages, trainCaptions.length, valCaptions.length, vocab.size(),
+        return new Summary(dir.toString(), images, valImages, trainCaptions.length, valCaptions.length, vocab.size(),
                 featureDim);
     }
 
@@ -113,7 +120,7 @@ public final class SyntheticDataset {
      * Builds one split's features and captions, writes its features and urls files, and returns its caption rows
      * for the captions file. The features array is garbage once this returns, before the next split is built.
      */
-    private static int[][] writeSplit(Path dir, SyntheticWorld world, String split, int images) throws IOException {
+    private static int[][] writeSplit(Location dir, SyntheticWorld world, String split, int images) {
         float[][] features = new float[images][world.featureDim()];
         int[][] captions = new int[images * CAPTIONS_PER_IMAGE][];
         int[] scratch = new int[CAPTIONS_PER_IMAGE * CAPTION_LENGTH];
@@ -127,13 +134,13 @@ public final class SyntheticDataset {
                         Arrays.copyOfRange(scratch, k * CAPTION_LENGTH, (k + 1) * CAPTION_LENGTH);
             }
         }
-        writeAtomically(dir.resolve(FeatureKind.PCA.fileName(split)), tmp -> {
+        AtomicWrites.write(dir.child(FeatureKind.PCA.fileName(split)), tmp -> {
             // jhdf's writer takes a whole Java array; a float[][] of rows is what it maps to an (n, d) dataset.
             try (WritableHdfFile h5 = HdfFile.write(tmp)) {
                 h5.putDataset(Cs231nLayout.FEATURES_DATASET, features);
             }
         });
-        writeAtomically(dir.resolve(Cs231nLayout.urlsFile(split)), tmp -> {
+        AtomicWrites.write(dir.child(Cs231nLayout.urlsFile(split)), tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 for (int i = 0; i < images; i++) {
                     w.write(urlOf(world, split, i));
@@ -155,29 +162,5 @@ public final class SyntheticDataset {
                 .build();
         h5.putDataset(Cs231nLayout.captionsDataset(split), captions, compressed);
         h5.putDataset(Cs231nLayout.imageIdxsDataset(split), imageIdxs);
-    }
-
-    private interface FileBody {
-        void writeTo(Path tmp) throws IOException;
-    }
-
-    /** Writes {@code target} through {@code body} under a temporary name, then renames it into place. */
-    private static void writeAtomically(Path target, FileBody body) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try {
-            body.writeTo(tmp);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        } catch (RuntimeException e) {
-            // jhdf reports write failures (disk full, ...) as unchecked HdfWritingException.
-            Files.deleteIfExists(tmp);
-            throw new IOException(target + ": cannot write (" + e + ")", e);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

@@ -1,6 +1,11 @@
-package captioner.data;
+package captioner.data.cs231n;
 
 import captioner.BadInputException;
+import captioner.data.CaptionSplit;
+import captioner.data.FeatureKind;
+import captioner.data.TrainingSubset;
+import captioner.data.VocabularyJson;
+import captioner.io.LocalFile;
 import captioner.model.Vocabulary;
 import org.apache.hadoop.conf.Configuration;
 
@@ -63,7 +68,7 @@ public final class Cs231nReader {
                 }
             }
         }
-        DataDirectory dir = DataDirectory.open(dirOrUri, conf);
+        Cs231nDirectory dir = Cs231nDirectory.open(dirOrUri, conf);
         Vocabulary vocab = readVocabulary(dir);
         Map<String, SplitCaptions> captions = readCaptions(dir, vocab, splits);
 
@@ -110,7 +115,7 @@ public final class Cs231nReader {
      * captions file without it.
      */
     public static List<String> splitsPresent(String dirOrUri, Configuration conf) {
-        DataDirectory dir = DataDirectory.open(dirOrUri, conf);
+        Cs231nDirectory dir = Cs231nDirectory.open(dirOrUri, conf);
         List<String> present = new ArrayList<>();
         try (LocalFile f = dir.localFile(Cs231nLayout.CAPTIONS_FILE); Hdf5Input h5 = Hdf5Input.open(f)) {
             for (String s : Cs231nLayout.SPLITS) {
@@ -123,7 +128,7 @@ public final class Cs231nReader {
         return present;
     }
 
-    private static Vocabulary readVocabulary(DataDirectory dir) {
+    private static Vocabulary readVocabulary(Cs231nDirectory dir) {
         String name = dir.describe(Cs231nLayout.VOCAB_FILE);
         if (!dir.exists(Cs231nLayout.VOCAB_FILE)) {
             throw new BadInputException(name + ": no such file; expected the cs231n vocabulary "
@@ -141,7 +146,7 @@ public final class Cs231nReader {
                                  int[] imageIdxs) {
     }
 
-    private static Map<String, SplitCaptions> readCaptions(DataDirectory dir, Vocabulary vocab,
+    private static Map<String, SplitCaptions> readCaptions(Cs231nDirectory dir, Vocabulary vocab,
                                                            Collection<String> wanted) {
         Map<String, SplitCaptions> out = new LinkedHashMap<>();
         try (LocalFile f = dir.localFile(Cs231nLayout.CAPTIONS_FILE); Hdf5Input h5 = Hdf5Input.open(f)) {
@@ -198,7 +203,7 @@ public final class Cs231nReader {
         return out;
     }
 
-    private static String[] readUrls(DataDirectory dir, String split, int numImages, String featuresFile) {
+    private static String[] readUrls(Cs231nDirectory dir, String split, int numImages, String featuresFile) {
         String file = Cs231nLayout.urlsFile(split);
         if (!dir.exists(file)) {
             return null;

@@ -1,14 +1,13 @@
-package captioner.data;
+package captioner.data.synthetic;
+
+import captioner.io.AtomicWrites;
+import captioner.io.Location;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -61,7 +60,7 @@ public final class DefaultDataset {
         try {
             Files.createDirectories(root);
             removeStaleTemporaries(root);
-            writeAtomically(dir, images, seed);
+            writeAtomically(Location.local(dir), images, seed);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot generate the default dataset in " + dir + ": " + e.getMessage(), e);
         }
@@ -70,36 +69,19 @@ public final class DefaultDataset {
 
     /**
      * Writes a complete synthetic dataset to {@code dir}, which must not exist or be an empty folder: it is
-     * generated in a hidden sibling folder and renamed into place. If another process put a dataset there in the
-     * meantime, that one is kept (same arguments, same content) and this copy deleted.
+     * generated in a hidden sibling folder and renamed into place ({@link AtomicWrites#moveFolder}). If another
+     * process put a dataset there in the meantime, that one is kept (same arguments, same content) and this copy
+     * deleted.
      */
-    public static SyntheticDataset.Summary writeAtomically(Path dir, int images, long seed) throws IOException {
-        Path parent = dir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
+    public static SyntheticDataset.Summary writeAtomically(Location dir, int images, long seed) {
+        Location tmp = AtomicWrites.temporarySibling(dir);
         try {
-            SyntheticDataset.Summary s = SyntheticDataset.write(tmp, images, seed);
-            try {
-                // rename(2): atomic, and replaces an empty folder.
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir);
-            } catch (IOException e) {
-                if (!Files.isDirectory(dir) || isEmpty(dir)) {
-                    throw e;
-                }
-                // Another process put the same dataset there first: keep it.
-            }
-            return new SyntheticDataset.Summary(dir, s.trainImages(), s.valImages(), s.trainCaptions(),
+            SyntheticDataset.Summary s = SyntheticDataset.write(tmp, images, seed, SyntheticDataset.DEFAULT_FEATURE_DIM);
+            AtomicWrites.moveFolder(tmp, dir);
+            return new SyntheticDataset.Summary(dir.toString(), s.trainImages(), s.valImages(), s.trainCaptions(),
                     s.valCaptions(), s.vocabularySize(), s.featureDim());
         } finally {
-            deleteTree(tmp);
-        }
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
+            tmp.delete();
         }
     }
 
@@ -114,26 +96,9 @@ public final class DefaultDataset {
                             return false;
                         }
                     })
-                    .forEach(DefaultDataset::deleteTree);
+                    .forEach(p -> Location.local(p).deleteQuietly());
         } catch (IOException | UncheckedIOException e) {
             // Housekeeping only.
-        }
-    }
-
-    static void deleteTree(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(p)) {
-            all.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    // Best effort.
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort.
         }
     }
 }

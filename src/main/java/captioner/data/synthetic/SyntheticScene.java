@@ -1,4 +1,4 @@
-package captioner.data;
+package captioner.data.synthetic;
 
 /**
  * What one synthetic image shows: {@code count} objects of one kind and one colour in one place. Fields are indices

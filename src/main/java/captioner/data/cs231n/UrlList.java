@@ -1,4 +1,4 @@
-package captioner.data;
+package captioner.data.cs231n;
 
 import captioner.BadInputException;
 

@@ -1,5 +1,6 @@
-package captioner.data;
+package captioner.data.synthetic;
 
+import captioner.data.cs231n.Cs231nLayout;
 import captioner.model.Vocabulary;
 
 import java.util.ArrayList;

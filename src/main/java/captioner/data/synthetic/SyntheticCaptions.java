@@ -1,4 +1,4 @@
-package captioner.data;
+package captioner.data.synthetic;
 
 import captioner.model.Vocabulary;
 

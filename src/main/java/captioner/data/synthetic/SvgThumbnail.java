@@ -1,4 +1,4 @@
-package captioner.data;
+package captioner.data.synthetic;
 
 /**
  * A tiny offline picture of a synthetic scene, as a {@code data:image/svg+xml} URL that any browser shows: the

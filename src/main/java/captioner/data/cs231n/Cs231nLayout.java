@@ -1,4 +1,4 @@
-package captioner.data;
+package captioner.data.cs231n;
 
 import java.util.List;
 
@@ -43,7 +43,7 @@ public final class Cs231nLayout {
         return split + "2014_urls.txt";
     }
 
-    static void checkSplitName(String split) {
+    public static void checkSplitName(String split) {
         if (!SPLITS.contains(split)) {
             throw new IllegalArgumentException("unknown split '" + split + "'; expected one of " + SPLITS);
         }

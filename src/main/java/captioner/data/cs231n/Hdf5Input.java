@@ -1,6 +1,7 @@
-package captioner.data;
+package captioner.data.cs231n;
 
 import captioner.BadInputException;
+import captioner.io.LocalFile;
 import io.jhdf.HdfFile;
 import io.jhdf.Superblock;
 import io.jhdf.api.Dataset;
