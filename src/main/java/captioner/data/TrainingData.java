@@ -179,11 +179,6 @@ public final class TrainingData implements AutoCloseable {
         return source;
     }
 
-    /** True for a caption table, false for a cs231n directory (and the default dataset). */
-    public boolean isTable() {
-        return table;
-    }
-
     /** The splits present, train before val. */
     public List<String> splitNames() {
         return List.copyOf(splits.keySet());
@@ -210,16 +205,6 @@ public final class TrainingData implements AutoCloseable {
      */
     public ImageCaptions references(String split) {
         return split(split).references();
-    }
-
-    /** The url of image {@code imageIdx} of {@code split}, or null when unknown. See {@link #references}. */
-    public String imageUrl(String split, int imageIdx) {
-        return references(split).url(imageIdx);
-    }
-
-    /** All captions of image {@code imageIdx} (after maxTrain), in caption order. See {@link #references}. */
-    public List<int[]> referenceCaptions(String split, int imageIdx) {
-        return references(split).captions(imageIdx);
     }
 
     // ------------------------------------------------------------------------------------------------ shards

@@ -4,6 +4,7 @@ import captioner.BadInputException;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,8 +62,7 @@ public final class AtomicWrites {
                     body.writeTo(local);
                     target.fs().mkdirs(target.path().getParent());
                     target.fs().copyFromLocalFile(false, true, new Path(local.toUri()), temp.path());
-                    FileContext.getFileContext(target.path().toUri(), target.conf())
-                            .rename(temp.path(), target.path(), Options.Rename.OVERWRITE);
+                    renameOver(temp, target);
                 } finally {
                     Files.deleteIfExists(local);
                 }
@@ -94,20 +94,42 @@ public final class AtomicWrites {
                     // rename(2): atomic, and replaces an empty folder.
                     move(source.localFile(), target.localFile());
                     return true;
-                } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.FileAlreadyExistsException e) {
-                    return false;
+                } catch (IOException e) {
+                    // rename(2) fails with ENOTEMPTY, which Java reports as a plain FileSystemException.
+                    if (target.isDirectory() && !target.list().isEmpty()) {
+                        return false;
+                    }
+                    throw e;
                 }
             }
             if (target.isDirectory() && !target.list().isEmpty()) {
                 return false;
             }
-            FileContext.getFileContext(target.path().toUri(), target.conf())
-                    .rename(source.path(), target.path(), Options.Rename.OVERWRITE);
+            renameOver(source, target);
             return true;
         } catch (IOException e) {
             throw new UncheckedIOException(target + ": cannot rename " + source + " to it (" + e.getMessage() + ")",
                     e);
         }
+    }
+
+    /**
+     * Renames {@code from} to {@code to} on a Hadoop file system, replacing a file or an empty folder there: in one
+     * step through {@link FileContext} (HDFS, S3A...), or, for a file system with no {@code AbstractFileSystem}
+     * binding, by deleting the old target first.
+     */
+    private static void renameOver(Location from, Location to) throws IOException {
+        FileContext context;
+        try {
+            context = FileContext.getFileContext(to.path().toUri(), to.conf());
+        } catch (UnsupportedFileSystemException e) {
+            to.fs().delete(to.path(), false);
+            if (!to.fs().rename(from.path(), to.path())) {
+                throw new IOException("cannot rename " + from + " to " + to);
+            }
+            return;
+        }
+        context.rename(from.path(), to.path(), Options.Rename.OVERWRITE);
     }
 
     private static void move(java.nio.file.Path from, java.nio.file.Path to) throws IOException {

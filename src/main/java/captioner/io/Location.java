@@ -21,8 +21,9 @@ import java.util.List;
  * against the working directory, whatever {@code fs.defaultFS} says), and a URI ({@code file:}, {@code hdfs:},
  * {@code s3a:}, ...) names its file system, opened with the given Hadoop configuration.
  *
- * <p>How messages name it ({@link #toString}): a plain path as the user wrote it (it can only mean the local
- * file), a URI fully qualified ({@code hdfs://nn:8020/runs/x}), so a message always says where a thing really is.
+ * <p>How messages name it ({@link #toString}): a location the user gave, as they wrote it (a plain path can only
+ * mean the local file); an entry inside a plain path as that path plus "/name"; an entry inside a URI by its fully
+ * qualified URI ({@code hdfs://nn:8020/runs/x/model.h5}), so a message always says where a thing really is.
  *
  * <p>Local locations are read and written through Hadoop's raw local file system (no {@code .crc} files beside
  * outputs that people, browsers and h5py read) and, for atomic writes, through {@link java.nio.file}.
@@ -69,8 +70,7 @@ public final class Location {
                     + "local path, a file: URI, or a URI whose scheme the Hadoop configuration can open (hdfs:, s3a:, "
                     + "...)", e);
         }
-        Path qualified = fs.makeQualified(p);
-        return new Location(fs, qualified, qualified.toString(), conf);
+        return new Location(fs, fs.makeQualified(p), pathOrUri, conf);
     }
 
     /** A local file or folder, shown as {@code local} prints. */
@@ -139,7 +139,10 @@ public final class Location {
 
     /** The entry {@code name} inside this folder. */
     public Location child(String name) {
-        return new Location(fs, new Path(path, name), shown.endsWith("/") ? shown + name : shown + "/" + name, conf);
+        Path child = new Path(path, name);
+        String shownChild = uriOrNull(shown) != null ? child.toString() : shown.endsWith("/") ? shown + name
+                : shown + "/" + name;
+        return new Location(fs, child, shownChild, conf);
     }
 
     /** The entry {@code name} beside this one, in the same folder and file system. */

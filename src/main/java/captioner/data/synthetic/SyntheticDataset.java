@@ -100,17 +100,6 @@ public final class SyntheticDataset {
                 featureDim);
     }
 
-    /**
-     * The captions of image {@code index} of {@code split}: {@link #CAPTIONS_PER_IMAGE} rows of
-     * {@link #CAPTION_LENGTH} word indices, row-major. The writer uses this; tests use it to check what was written.
-     */
-    public static int[] captionsOf(SyntheticWorld world, String split, int index) {
-        int[] out = new int[CAPTIONS_PER_IMAGE * CAPTION_LENGTH];
-        SyntheticCaptions.encode(world.scene(split, index), world.captionRandom(split, index), world.vocabulary(),
-                CAPTIONS_PER_IMAGE, CAPTION_LENGTH, out, 0);
-        return out;
-    }
-
     /** The URL of image {@code index} of {@code split}. */
     public static String urlOf(SyntheticWorld world, String split, int index) {
         return SvgThumbnail.url(world.scene(split, index));

@@ -1,6 +1,8 @@
-package captioner.data;
+package captioner.data.cs231n;
 
 import captioner.BadInputException;
+import captioner.data.FeatureKind;
+import captioner.io.OtherSchemeFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

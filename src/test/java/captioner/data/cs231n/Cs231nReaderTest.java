@@ -1,6 +1,10 @@
-package captioner.data;
+package captioner.data.cs231n;
 
 import captioner.BadInputException;
+import captioner.data.CaptionSplit;
+import captioner.data.FeatureKind;
+import captioner.data.TrainingSubset;
+import captioner.io.OtherSchemeFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

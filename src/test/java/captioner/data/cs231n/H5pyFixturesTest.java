@@ -1,6 +1,9 @@
-package captioner.data;
+package captioner.data.cs231n;
 
 import captioner.BadInputException;
+import captioner.data.CaptionSplit;
+import captioner.data.FeatureKind;
+import captioner.io.OtherSchemeFileSystem;
 import io.jhdf.HdfFile;
 import io.jhdf.api.dataset.ContiguousDataset;
 import org.junit.jupiter.api.Test;
@@ -23,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Reads files written by libhdf5 through h5py (src/test/resources/captioner/data/make_h5py_fixtures.py), the normal
+ * Reads files written by libhdf5 through h5py (src/test/resources/captioner/data/cs231n/make_h5py_fixtures.py), the normal
  * case for real cs231n data: gzip, shuffle and fletcher32 filters, int64/uint16/uint8 indices, big-endian float64
  * features, both the old (v0 superblock) and the latest file format.
  */

@@ -1,11 +1,14 @@
-package captioner.data;
+package captioner.data.synthetic;
 
+import captioner.data.CaptionSplit;
+import captioner.data.FeatureKind;
+import captioner.data.cs231n.Cs231nData;
+import captioner.data.cs231n.Cs231nReader;
 import captioner.model.Vocabulary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.ByteArrayInputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SyntheticDatasetTest {
     @TempDir
     Path tmp;
+
+    /** The captions the writer should have written for image {@code index}: five rows of 17 word indices. */
+    private static int[] captionsOf(SyntheticWorld world, String split, int index) {
+        int[] out = new int[SyntheticDataset.CAPTIONS_PER_IMAGE * SyntheticDataset.CAPTION_LENGTH];
+        SyntheticCaptions.encode(world.scene(split, index), world.captionRandom(split, index), world.vocabulary(),
+                SyntheticDataset.CAPTIONS_PER_IMAGE, SyntheticDataset.CAPTION_LENGTH, out, 0);
+        return out;
+    }
 
     private static Cs231nData read(Path dir) {
         return Cs231nReader.read(dir.toString(), null, FeatureKind.PCA, null, 0);
@@ -49,7 +61,7 @@ class SyntheticDatasetTest {
             float[] expected = new float[512];
             for (int i = 0; i < images; i++) {
                 int[] captions = Arrays.copyOfRange(s.captions(), i * 5 * 17, (i + 1) * 5 * 17);
-                assertArrayEquals(SyntheticDataset.captionsOf(world, split, i), captions, split + " image " + i);
+                assertArrayEquals(captionsOf(world, split, i), captions, split + " image " + i);
                 for (int k = 0; k < 5; k++) {
                     assertEquals(i, s.imageIdxs()[i * 5 + k]);
                 }

@@ -1,7 +1,15 @@
-package captioner.data;
+package captioner.data.table;
 
 import captioner.BadInputException;
 import captioner.TestSpark;
+import captioner.data.CaptionSplit;
+import captioner.data.FeatureKind;
+import captioner.data.cs231n.Cs231nData;
+import captioner.data.cs231n.Cs231nReader;
+import captioner.data.cs231n.Fixture;
+import captioner.data.synthetic.SyntheticDataset;
+import captioner.io.Location;
+import captioner.io.OtherSchemeFileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
@@ -43,17 +51,12 @@ class CaptionTableTest {
         fixture = new Fixture().write(shared.resolve("fixture"));
     }
 
-    @AfterEach
-    void clearHook() {
-        CaptionTable.testHook = null;
-    }
-
     private static Cs231nData readDir(Path dir) {
         return Cs231nReader.read(dir.toString(), null, FeatureKind.PCA, null, 0);
     }
 
-    private static CaptionTable.Summary prepare(Path data, Path out, boolean overwrite) {
-        return CaptionTable.prepare(spark, data.toString(), out.toString(), FeatureKind.PCA, null, 0, overwrite);
+    private static TableWriter.Summary prepare(Path data, Path out, boolean overwrite) {
+        return new TableWriter(spark).prepare(data.toString(), out.toString(), FeatureKind.PCA, null, 0, overwrite);
     }
 
     static void assertSameData(Cs231nData expected, Cs231nData actual) {
@@ -74,13 +77,13 @@ class CaptionTableTest {
     @Test
     void prepareThenReadRoundTripsEverythingExactly() {
         Path out = tmp.resolve("t");
-        CaptionTable.Summary s = prepare(synth, out, false);
+        TableWriter.Summary s = prepare(synth, out, false);
         assertTrue(s.describe().matches("prepared .*: train 40 images, 200 captions; val 20 images, 100 captions "
                 + "\\(pca features × 512\\); [0-9.]+ MB in [0-9.]+ s"), s.describe());
         assertTrue(s.bytes() > 40 * 512 * 4, "features are stored: " + s.bytes());
-        assertSameData(readDir(synth), CaptionTable.read(spark, out.toString()));
+        assertSameData(readDir(synth), TableReadBack.read(spark, out.toString()));
 
-        TableMetadata meta = CaptionTable.metadata(out.toString(), spark.sparkContext().hadoopConfiguration());
+        TableMetadata meta = TableReader.open(Location.of(out.toString(), spark.sparkContext().hadoopConfiguration())).metadata();
         assertEquals(1, meta.formatVersion());
         assertEquals(17, meta.captionLength());
         assertEquals(512, meta.featureDim());
@@ -114,16 +117,16 @@ class CaptionTableTest {
     void captionsOutOfImageOrderRoundTripToo() {
         Path out = tmp.resolve("t");
         prepare(fixture, out, false);
-        assertSameData(readDir(fixture), CaptionTable.read(spark, out.toString()));
+        assertSameData(readDir(fixture), TableReadBack.read(spark, out.toString()));
     }
 
     @Test
     void maxTrainAtPrepareKeepsTheSameSubsetAsTheReader() {
         Path out = tmp.resolve("t");
-        CaptionTable.prepare(spark, synth.toString(), out.toString(), FeatureKind.PCA, 37, 9, false);
+        new TableWriter(spark).prepare(synth.toString(), out.toString(), FeatureKind.PCA, 37, 9, false);
         Cs231nData expected = Cs231nReader.read(synth.toString(), null, FeatureKind.PCA, 37, 9);
-        assertSameData(expected, CaptionTable.read(spark, out.toString()));
-        TableMetadata meta = CaptionTable.metadata(out.toString(), spark.sparkContext().hadoopConfiguration());
+        assertSameData(expected, TableReadBack.read(spark, out.toString()));
+        TableMetadata meta = TableReader.open(Location.of(out.toString(), spark.sparkContext().hadoopConfiguration())).metadata();
         assertEquals(37, meta.maxTrain());
         assertEquals(9, meta.seed());
         assertEquals(37, meta.splits().get("train").captions());
@@ -135,11 +138,11 @@ class CaptionTableTest {
         spark.sparkContext().hadoopConfiguration().set("fs." + OtherSchemeFileSystem.SCHEME + ".impl",
                 OtherSchemeFileSystem.class.getName());
         String out = OtherSchemeFileSystem.SCHEME + "://" + tmp.resolve("t").toAbsolutePath();
-        CaptionTable.prepare(spark, fixture.toString(), out, FeatureKind.PCA, null, 0, false);
+        new TableWriter(spark).prepare(fixture.toString(), out, FeatureKind.PCA, null, 0, false);
         assertTrue(Files.exists(tmp.resolve("t").resolve("table.json")));
-        assertSameData(readDir(fixture), CaptionTable.read(spark, out));
-        assertTrue(CaptionTable.isTable(tmp.resolve("t").toUri().toString(),
-                spark.sparkContext().hadoopConfiguration()), "file: URI");
+        assertSameData(readDir(fixture), TableReadBack.read(spark, out));
+        assertTrue(TableReader.open(Location.of(tmp.resolve("t").toUri().toString(),
+                spark.sparkContext().hadoopConfiguration())).metadata().splits().containsKey("train"), "file: URI");
     }
 
     // --- atomic writes ---
@@ -151,10 +154,10 @@ class CaptionTableTest {
         BadInputException e = assertThrows(BadInputException.class, () -> prepare(synth, out, false));
         assertTrue(e.getMessage().contains(out + ": already exists") && e.getMessage().contains("--overwrite"),
                 e.getMessage());
-        assertSameData(readDir(fixture), CaptionTable.read(spark, out.toString()));
+        assertSameData(readDir(fixture), TableReadBack.read(spark, out.toString()));
 
         prepare(synth, out, true);
-        assertSameData(readDir(synth), CaptionTable.read(spark, out.toString()));
+        assertSameData(readDir(synth), TableReadBack.read(spark, out.toString()));
         assertEquals(List.of("t"), siblings(), "no temporary or old folder is left");
     }
 
@@ -177,23 +180,24 @@ class CaptionTableTest {
         prepare(fixture, out, false);
         String before = Files.readString(out.resolve("table.json"));
         for (String step : List.of("written:train", "written:val", "metadata", "commit")) {
-            CaptionTable.testHook = s -> {
+            TableWriter failing = new TableWriter(spark, s -> {
                 if (s.equals(step)) {
                     throw new IllegalStateException("injected failure at " + s);
                 }
-            };
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> prepare(synth, out, true));
+            });
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> failing.prepare(
+                    synth.toString(), out.toString(), FeatureKind.PCA, null, 0, true));
             assertEquals("injected failure at " + step, e.getMessage());
             assertEquals(before, Files.readString(out.resolve("table.json")), step);
             assertEquals(List.of("t"), siblings(), "the temporary folder is removed after a failure at " + step);
         }
-        assertSameData(readDir(fixture), CaptionTable.read(spark, out.toString()));
-        CaptionTable.testHook = null;
+        assertSameData(readDir(fixture), TableReadBack.read(spark, out.toString()));
         Path fresh = tmp.resolve("fresh");
-        CaptionTable.testHook = s -> {
+        TableWriter failing = new TableWriter(spark, s -> {
             throw new IllegalStateException("injected");
-        };
-        assertThrows(IllegalStateException.class, () -> prepare(fixture, fresh, false));
+        });
+        assertThrows(IllegalStateException.class, () -> failing.prepare(fixture.toString(), fresh.toString(),
+                FeatureKind.PCA, null, 0, false));
         assertFalse(Files.exists(fresh), "no partial table where there was none");
     }
 
@@ -219,7 +223,7 @@ class CaptionTableTest {
         prepare(fixture, out, false);
         Path meta = out.resolve("table.json");
         edit(meta, "\"format_version\" : 1", "\"format_version\" : 2");
-        BadInputException e = assertThrows(BadInputException.class, () -> CaptionTable.read(spark, out.toString()));
+        BadInputException e = assertThrows(BadInputException.class, () -> TableReadBack.read(spark, out.toString()));
         assertTrue(e.getMessage().contains(meta + ": the table has format version 2 but this build reads version 1"),
                 e.getMessage());
     }
@@ -230,13 +234,13 @@ class CaptionTableTest {
         prepare(fixture, out, false);
         Path meta = out.resolve("table.json");
         edit(meta, "\"vocab_size\" : 8", "\"vocab_size\" : 9");
-        BadInputException e = assertThrows(BadInputException.class, () -> CaptionTable.read(spark, out.toString()));
+        BadInputException e = assertThrows(BadInputException.class, () -> TableReadBack.read(spark, out.toString()));
         assertTrue(e.getMessage().contains("vocab.json: has 8 words but") && e.getMessage().contains("vocab_size 9"),
                 e.getMessage());
 
         edit(meta, "\"vocab_size\" : 9", "\"vocab_size\" : 8");
         edit(meta, "\"feature_dim\" : 4", "\"feature_dim\" : 5");
-        e = assertThrows(BadInputException.class, () -> CaptionTable.read(spark, out.toString()));
+        e = assertThrows(BadInputException.class, () -> TableReadBack.read(spark, out.toString()));
         assertTrue(e.getMessage().matches(".*/train: image_idx \\d has 4 features; expected 5 .*"), e.getMessage());
     }
 
@@ -255,12 +259,12 @@ class CaptionTableTest {
     @Test
     void maxTrainBelowOneAndMissingInputAreBadInput() {
         Path out = tmp.resolve("t");
-        BadInputException e = assertThrows(BadInputException.class, () -> CaptionTable.prepare(spark,
+        BadInputException e = assertThrows(BadInputException.class, () -> new TableWriter(spark).prepare(
                 fixture.toString(), out.toString(), FeatureKind.PCA, 0, 0, false));
         assertTrue(e.getMessage().contains("--max-train is 0; expected at least 1"), e.getMessage());
-        e = assertThrows(BadInputException.class, () -> CaptionTable.read(spark, tmp.resolve("none").toString()));
+        e = assertThrows(BadInputException.class, () -> TableReadBack.read(spark, tmp.resolve("none").toString()));
         assertTrue(e.getMessage().contains("no such table"), e.getMessage());
-        e = assertThrows(BadInputException.class, () -> CaptionTable.read(spark, fixture.toString()));
+        e = assertThrows(BadInputException.class, () -> TableReadBack.read(spark, fixture.toString()));
         assertTrue(e.getMessage().contains("not a caption table (no table.json)"), e.getMessage());
     }
 }

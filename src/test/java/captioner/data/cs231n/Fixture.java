@@ -1,5 +1,6 @@
-package captioner.data;
+package captioner.data.cs231n;
 
+import captioner.data.FeatureKind;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.DatasetCreationOptions;
@@ -18,24 +19,24 @@ import java.util.Map;
  * <p>Valid by default: vocabulary of 8 words, captions of 5 tokens, 4 features per image, train 6 captions over
  * 3 images, val 4 captions over 2 images, urls for both splits.
  */
-final class Fixture {
-    static final int T = 5;
-    static final int D = 4;
+public final class Fixture {
+    public static final int T = 5;
+    public static final int D = 4;
 
-    String vocabJson = "{\"idx_to_word\": [\"<NULL>\", \"<START>\", \"<END>\", \"<UNK>\", \"a\", \"cat\", \"dog\", "
+    public String vocabJson = "{\"idx_to_word\": [\"<NULL>\", \"<START>\", \"<END>\", \"<UNK>\", \"a\", \"cat\", \"dog\", "
             + "\"sits\"], \"word_to_idx\": {\"<NULL>\": 0, \"<START>\": 1, \"<END>\": 2, \"<UNK>\": 3, \"a\": 4, "
             + "\"cat\": 5, \"dog\": 6, \"sits\": 7}}";
 
     /** Datasets of coco2014_captions.h5, by name; null values are left out. */
-    final Map<String, Object> captions = new LinkedHashMap<>();
+    public final Map<String, Object> captions = new LinkedHashMap<>();
     /** The 'features' dataset of each split's PCA file, by split; null leaves the file out. */
-    final Map<String, Object> features = new LinkedHashMap<>();
+    public final Map<String, Object> features = new LinkedHashMap<>();
     /** The content of each split's urls file, by split; null leaves the file out. */
-    final Map<String, String> urls = new LinkedHashMap<>();
+    public final Map<String, String> urls = new LinkedHashMap<>();
     /** Write every dataset chunked and deflate-compressed instead of contiguous. */
-    boolean chunked;
+    public boolean chunked;
 
-    Fixture() {
+    public Fixture() {
         captions.put("train_captions", new int[][] {
             {1, 4, 5, 2, 0}, {1, 4, 6, 7, 2}, {1, 5, 7, 2, 0}, {1, 6, 2, 0, 0}, {1, 4, 3, 7, 2}, {1, 7, 2, 0, 0}});
         captions.put("train_image_idxs", new int[] {0, 1, 0, 2, 1, 2});
@@ -47,12 +48,12 @@ final class Fixture {
         urls.put("val", "http://x/v0.jpg\nhttp://x/v1.jpg\n");
     }
 
-    Fixture chunked() {
+    public Fixture chunked() {
         chunked = true;
         return this;
     }
 
-    Path write(Path dir) throws IOException {
+    public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(Cs231nLayout.VOCAB_FILE), vocabJson, StandardCharsets.UTF_8);
         writeH5(dir.resolve(Cs231nLayout.CAPTIONS_FILE), captions);
@@ -95,23 +96,23 @@ final class Fixture {
     }
 
     /** Writes one HDF5 file holding a contiguous 'features' dataset. */
-    static void writeFeatures(Path file, Object features) {
+    public static void writeFeatures(Path file, Object features) {
         writeNamed(file, "features", features);
     }
 
     /** Writes one HDF5 file holding one contiguous dataset. */
-    static void writeNamed(Path file, String dataset, Object data) {
+    public static void writeNamed(Path file, String dataset, Object data) {
         try (WritableHdfFile h5 = HdfFile.write(file)) {
             h5.putDataset(dataset, data);
         }
     }
 
     /** The rows of a 2-D int array as one row-major array. */
-    static int[] flat(int[][] rows) {
+    public static int[] flat(int[][] rows) {
         return java.util.Arrays.stream(rows).flatMapToInt(java.util.Arrays::stream).toArray();
     }
 
-    static float[] flat(float[][] rows) {
+    public static float[] flat(float[][] rows) {
         int n = 0;
         for (float[] r : rows) {
             n += r.length;

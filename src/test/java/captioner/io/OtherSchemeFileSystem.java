@@ -1,4 +1,4 @@
-package captioner.data;
+package captioner.io;
 
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
@@ -10,7 +10,7 @@ import java.net.URI;
  * {@code fs.otherfs.impl}.
  */
 public class OtherSchemeFileSystem extends RawLocalFileSystem {
-    static final String SCHEME = "otherfs";
+    public static final String SCHEME = "otherfs";
 
     @Override
     public URI getUri() {
@@ -22,7 +22,7 @@ public class OtherSchemeFileSystem extends RawLocalFileSystem {
         return SCHEME;
     }
 
-    static org.apache.hadoop.conf.Configuration configuration() {
+    public static org.apache.hadoop.conf.Configuration configuration() {
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
         conf.set("fs." + SCHEME + ".impl", OtherSchemeFileSystem.class.getName());
         return conf;
