@@ -7,7 +7,6 @@ import captioner.data.cs231n.Cs231nLayout;
 import captioner.data.cs231n.Cs231nReader;
 import captioner.data.cs231n.Fixture;
 import captioner.data.synthetic.DefaultDataset;
-import captioner.data.synthetic.SyntheticDataset;
 import captioner.data.table.TableWriter;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,11 +43,10 @@ class TrainingDataTest {
     @BeforeAll
     static void setUp() throws Exception {
         spark = TestSpark.session();
-        synthDir = shared.resolve("synth");
-        SyntheticDataset.write(synthDir, 40, 3);
+        synthDir = TestDatasets.synthetic(shared);
         synthTable = shared.resolve("synth-table");
         new TableWriter(spark).prepare(synthDir.toString(), synthTable.toString(), FeatureKind.PCA, null, 0, false);
-        fixtureDir = new Fixture().write(shared.resolve("fixture"));
+        fixtureDir = TestDatasets.fixture(shared);
         fixtureTable = shared.resolve("fixture-table");
         new TableWriter(spark).prepare(fixtureDir.toString(), fixtureTable.toString(), FeatureKind.PCA, null, 0, false);
     }

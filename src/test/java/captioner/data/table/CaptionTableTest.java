@@ -4,10 +4,10 @@ import captioner.BadInputException;
 import captioner.TestSpark;
 import captioner.data.CaptionSplit;
 import captioner.data.FeatureKind;
+import captioner.data.TestDatasets;
 import captioner.data.cs231n.Cs231nData;
 import captioner.data.cs231n.Cs231nReader;
 import captioner.data.cs231n.Fixture;
-import captioner.data.synthetic.SyntheticDataset;
 import captioner.io.Location;
 import captioner.io.OtherSchemeFileSystem;
 import org.apache.spark.sql.SparkSession;
@@ -46,9 +46,8 @@ class CaptionTableTest {
     @BeforeAll
     static void setUp() throws Exception {
         spark = TestSpark.session();
-        synth = shared.resolve("synth");
-        SyntheticDataset.write(synth, 40, 3);
-        fixture = new Fixture().write(shared.resolve("fixture"));
+        synth = TestDatasets.synthetic(shared);
+        fixture = TestDatasets.fixture(shared);
     }
 
     private static Cs231nData readDir(Path dir) {
@@ -201,6 +200,13 @@ class CaptionTableTest {
         assertFalse(Files.exists(fresh), "no partial table where there was none");
     }
 
+    /** Prepares the fixture as table {@code out}, edits its table.json and returns why reading it then fails. */
+    private BadInputException readAfterEdit(Path out, String from, String to) throws Exception {
+        prepare(fixture, out, false);
+        edit(out.resolve("table.json"), from, to);
+        return assertThrows(BadInputException.class, () -> TableReadBack.read(spark, out.toString()));
+    }
+
     /** Replaces a table file by hand, dropping Hadoop's checksum file beside it. */
     private static void edit(Path file, String from, String to) throws Exception {
         String text = Files.readString(file);
@@ -220,10 +226,8 @@ class CaptionTableTest {
     @Test
     void anotherFormatVersionIsRefused() throws Exception {
         Path out = tmp.resolve("t");
-        prepare(fixture, out, false);
         Path meta = out.resolve("table.json");
-        edit(meta, "\"format_version\" : 1", "\"format_version\" : 2");
-        BadInputException e = assertThrows(BadInputException.class, () -> TableReadBack.read(spark, out.toString()));
+        BadInputException e = readAfterEdit(out, "\"format_version\" : 1", "\"format_version\" : 2");
         assertTrue(e.getMessage().contains(meta + ": the table has format version 2 but this build reads version 1"),
                 e.getMessage());
     }
@@ -231,10 +235,8 @@ class CaptionTableTest {
     @Test
     void vocabularyOrFeatureWidthThatDisagreesWithTheMetadataIsRefused() throws Exception {
         Path out = tmp.resolve("t");
-        prepare(fixture, out, false);
         Path meta = out.resolve("table.json");
-        edit(meta, "\"vocab_size\" : 8", "\"vocab_size\" : 9");
-        BadInputException e = assertThrows(BadInputException.class, () -> TableReadBack.read(spark, out.toString()));
+        BadInputException e = readAfterEdit(out, "\"vocab_size\" : 8", "\"vocab_size\" : 9");
         assertTrue(e.getMessage().contains("vocab.json: has 8 words but") && e.getMessage().contains("vocab_size 9"),
                 e.getMessage());
 
