@@ -103,7 +103,7 @@ final class RunDirectory {
 
     /** The settings that decide a run's result; a resumed run must match them all. */
     private static Map<String, Object> identity(TrainConfig c) {
-        Map<String, Object> m = new TreeMap<>(JSON.convertValue(c, Map.class));
+        Map<String, Object> m = new TreeMap<>(JSON.convertValue(c, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }));
         for (String free : List.of("resume", "printEvery", "checkpointEvery", "keepCheckpoints", "master", "out")) {
             m.remove(free);
         }
