@@ -49,7 +49,7 @@ final class EvaluateCommand implements Callable<Integer> {
         options.check();
         Bleu.Smoothing smooth = evaluation.check();
         Decoder decoder = options.decoder(beamSize, null, 0, evaluation.lengthPenalty);
-        Configuration conf = new Configuration();
+        Configuration conf = SparkSessions.hadoopConfiguration();
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
         ModelFile model = ModelFile.read("--checkpoint", checkpoint, conf);
         SparkSessions.with(options.master, "captioner evaluate", spark -> {
@@ -62,8 +62,7 @@ final class EvaluateCommand implements Callable<Integer> {
                             model.checkpoint().vocab()))));
             if (target != null) {
                 try {
-                    target.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(e.json(0)) + "\n",
-                            spark.sparkContext().hadoopConfiguration());
+                    target.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(e.json(0)) + "\n");
                 } catch (JsonProcessingException ex) {
                     throw new IllegalStateException(ex);
                 }

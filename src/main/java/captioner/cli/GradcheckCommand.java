@@ -87,9 +87,9 @@ final class GradcheckCommand implements Callable<Integer> {
         if (captions < 1 || entries < 1) {
             throw new captioner.BadInputException("--captions and --entries must be at least 1");
         }
+        captioner.io.Location file = FlagFiles.existing("--checkpoint", checkpoint);
         return SparkSessions.with(null, "captioner gradcheck", spark -> {
-            captioner.model.Checkpoint ckpt = captioner.data.LocalCopy.read(checkpoint,
-                    spark.sparkContext().hadoopConfiguration(),
+            captioner.model.Checkpoint ckpt = captioner.io.LocalCopy.read(file,
                     p -> captioner.model.Checkpoint.read(p, checkpoint, DType.FLOAT64));
             try (captioner.data.TrainingData td = captioner.data.TrainingData.open(spark, data, null, null, seed)) {
                 if (!td.vocab().words().equals(ckpt.vocab().words())) {

@@ -1,8 +1,10 @@
 package captioner.cli;
 
 import captioner.BadInputException;
-import captioner.data.CaptionTable;
 import captioner.data.FeatureKind;
+import captioner.data.table.TableCommit;
+import captioner.data.table.TableWriter;
+import captioner.io.Location;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,9 +54,9 @@ final class PrepareCommand implements Callable<Integer> {
             throw new BadInputException("--features " + features + ": " + e.getMessage(), e);
         }
         // Refuse an existing table before starting Spark or reading anything.
-        CaptionTable.checkTarget(out, new org.apache.hadoop.conf.Configuration(), overwrite);
-        CaptionTable.Summary summary = SparkSessions.with(master, "captioner prepare",
-                spark -> CaptionTable.prepare(spark, data, out, kind, maxTrain, seed, overwrite));
+        TableCommit.checkTarget(Location.of(out, SparkSessions.hadoopConfiguration()), overwrite);
+        TableWriter.Summary summary = SparkSessions.with(master, "captioner prepare",
+                spark -> new TableWriter(spark).prepare(data, out, kind, maxTrain, seed, overwrite));
         System.out.println(summary.describe());
         return 0;
     }

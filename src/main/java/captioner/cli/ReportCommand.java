@@ -60,7 +60,7 @@ final class ReportCommand implements Callable<Integer> {
         Bleu.Smoothing smooth = evaluation.check();
         List<Decoder> decoders = List.of(new Greedy(options.maxLength),
                 options.decoder(beamSize, null, 0, evaluation.lengthPenalty));
-        Configuration conf = new Configuration();
+        Configuration conf = SparkSessions.hadoopConfiguration();
         RunFiles files = RunFiles.read(run, conf);
         OutputFile target = OutputFile.of("--out", out == null ? files.file(RunFiles.REPORT) : out, conf);
         ModelFile model = ModelFile.read("--run", files.file(RunFiles.MODEL), conf);
@@ -80,7 +80,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             ReportPage.Content content = new ReportPage.Content(run, ReportPage.settings(model.checkpoint(), files),
                     iterations, losses, gallery);
-            target.write(ReportPage.html(content, e, model.checkpoint().vocab()), spark.sparkContext().hadoopConfiguration());
+            target.write(ReportPage.html(content, e, model.checkpoint().vocab()));
             System.out.print(e.summary());
             System.out.println("wrote " + target.shown());
             return null;

@@ -69,7 +69,7 @@ final class SampleCommand implements Callable<Integer> {
             throw new BadInputException("--count is " + count + "; expected at least 1 image");
         }
         Decoder decoder = options.decoder(beamSize, temperature, seed, lengthPenalty);
-        Configuration conf = new Configuration();
+        Configuration conf = SparkSessions.hadoopConfiguration();
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
         ModelFile model = ModelFile.read("--checkpoint", checkpoint, conf);
         Integer images = all ? null : count == null ? DEFAULT_COUNT : count;
@@ -81,7 +81,7 @@ final class SampleCommand implements Callable<Integer> {
                 System.out.print(lines);
                 System.out.flush();
             } else {
-                target.write(lines, spark.sparkContext().hadoopConfiguration());
+                target.write(lines);
                 System.err.printf("wrote %d captions (%s) of the %s split to %s%n", e.result().numImages(),
                         decoder.label(), options.split, target.shown());
             }

@@ -1,5 +1,8 @@
 package captioner.cli;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 
 import java.util.function.Function;
@@ -46,6 +49,22 @@ public final class SparkSessions {
             setDefault(b, "spark.driver.bindAddress", "127.0.0.1");
         }
         return b.getOrCreate();
+    }
+
+    /**
+     * The Hadoop configuration every location is opened with, before Spark starts and while it runs, so that a check
+     * made before the session exists finds what the run finds: the running session's configuration if there is
+     * one, else the one a new session will get (Hadoop's defaults and site files plus every {@code spark.hadoop.*}
+     * setting of Spark's configuration, from {@code -D} properties or spark-submit's {@code --conf}), built by
+     * Spark's own rule.
+     */
+    public static Configuration hadoopConfiguration() {
+        scala.Option<SparkSession> running = SparkSession.getActiveSession().isDefined()
+                ? SparkSession.getActiveSession() : SparkSession.getDefaultSession();
+        if (running.isDefined()) {
+            return running.get().sparkContext().hadoopConfiguration();
+        }
+        return SparkHadoopUtil.get().newConfiguration(new SparkConf());
     }
 
     /** Runs {@code body} with a session and stops the session afterwards, unless it existed before. */

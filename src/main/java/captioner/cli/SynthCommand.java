@@ -1,27 +1,23 @@
 package captioner.cli;
 
 import captioner.BadInputException;
-import captioner.data.DefaultDataset;
-import captioner.data.SyntheticDataset;
+import captioner.data.synthetic.DefaultDataset;
+import captioner.data.synthetic.SyntheticDataset;
+import captioner.io.Location;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** Writes the synthetic dataset (the embedded default dataset's generator) as a cs231n directory. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Write a synthetic captioning dataset in the cs231n COCO layout (offline, deterministic).")
 final class SynthCommand implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write (local path).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write: local path or Hadoop URI.")
     String out;
 
     @Option(names = "--images", paramLabel = "N", defaultValue = "" + DefaultDataset.IMAGES,
@@ -38,52 +34,35 @@ final class SynthCommand implements Callable<Integer> {
     boolean overwrite;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         if (images < 1) {
             throw new BadInputException("--images is " + images + "; expected at least 1 training image");
         }
-        Path dir;
-        try {
-            dir = Paths.get(out);
-        } catch (InvalidPathException e) {
-            throw new BadInputException("--out " + out + ": not a valid path (" + e.getMessage() + ")", e);
-        }
+        Location dir = Location.of(out, SparkSessions.hadoopConfiguration());
         long start = System.nanoTime();
         SyntheticDataset.Summary s;
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        if (dir.exists() && !dir.isDirectory()) {
             throw new BadInputException("--out " + out + ": is a file; expected a folder to write the dataset into");
         }
-        if (Files.isDirectory(dir) && !isEmpty(dir)) {
+        if (dir.isDirectory() && !dir.list().isEmpty()) {
             if (!overwrite) {
                 throw new BadInputException("--out " + out + ": exists and is not empty; expected a new or empty "
                         + "folder, or --overwrite to replace the dataset's files there");
             }
-            s = SyntheticDataset.write(dir, images, seed);
+            s = SyntheticDataset.write(dir, images, seed, SyntheticDataset.DEFAULT_FEATURE_DIM);
         } else {
             s = DefaultDataset.writeAtomically(dir, images, seed);
         }
+        long bytes;
+        try {
+            bytes = dir.fs().getContentSummary(dir.path()).getLength();
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot measure what was written (" + e.getMessage() + ")", e);
+        }
         System.out.printf(Locale.ROOT, "wrote %s: train %d images (%d captions), val %d images (%d captions), "
-                        + "vocabulary %d words, %d features; %.1f MB in %.1f s%n", out, s.trainImages(),
+                        + "vocabulary %d words, %d features; %.1f MB in %.1f s%n", dir, s.trainImages(),
                 s.trainCaptions(), s.valImages(), s.valCaptions(), s.vocabularySize(), s.featureDim(),
-                size(dir) / 1e6, (System.nanoTime() - start) / 1e9);
+                bytes / 1e6, (System.nanoTime() - start) / 1e9);
         return 0;
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        }
-    }
-
-    private static long size(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
-        }
     }
 }

@@ -101,7 +101,10 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         // Everything the flags alone decide is checked before Spark starts.
         TrainConfig checked = config(partitions == null ? 1 : partitions, master == null ? SparkSessions.DEFAULT_MASTER : master);
-        Trainer.checkOutput(checked, new org.apache.hadoop.conf.Configuration());
+        Trainer.checkOutput(checked, SparkSessions.hadoopConfiguration());
+        if (init != null) {
+            FlagFiles.existing("--init", init);
+        }
         SparkSessions.with(master, "captioner train", spark -> train(spark));
         return 0;
     }

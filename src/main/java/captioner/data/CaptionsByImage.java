@@ -4,9 +4,11 @@ package captioner.data;
  * The captions of a split grouped by image, by a counting sort over the caption-to-image map: the captions of
  * image i are {@code rows[start[i] .. start[i+1])}, ascending (so in the split's caption order).
  */
-final class CaptionsByImage {
-    final int[] start;
-    final int[] rows;
+public final class CaptionsByImage {
+    /** numImages + 1 offsets into {@link #rows}. */
+    public final int[] start;
+    /** Caption rows grouped by image. */
+    public final int[] rows;
 
     private CaptionsByImage(int[] start, int[] rows) {
         this.start = start;
@@ -14,7 +16,7 @@ final class CaptionsByImage {
     }
 
     /** @param imageOfCaption for each caption, its image in [0, numImages) */
-    static CaptionsByImage of(int[] imageOfCaption, int numImages) {
+    public static CaptionsByImage of(int[] imageOfCaption, int numImages) {
         int[] start = new int[numImages + 1];
         for (int img : imageOfCaption) {
             start[img + 1]++;

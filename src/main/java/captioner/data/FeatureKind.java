@@ -1,6 +1,7 @@
 package captioner.data;
 
 import captioner.BadInputException;
+import captioner.data.cs231n.Cs231nLayout;
 
 import java.util.Locale;
 

@@ -1,6 +1,15 @@
 package captioner.data;
 
 import captioner.BadInputException;
+import captioner.data.cs231n.Cs231nData;
+import captioner.data.cs231n.Cs231nLayout;
+import captioner.data.cs231n.Cs231nReader;
+import captioner.data.synthetic.DefaultDataset;
+import captioner.data.table.OpenedTable;
+import captioner.data.table.TableMetadata;
+import captioner.data.table.TableReader;
+import captioner.data.table.TableSchema;
+import captioner.io.Location;
 import captioner.model.Vocabulary;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -20,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code train}, {@code sample} and {@code evaluate} open: a caption table ({@link CaptionTable}, recognised by
+ * What {@code train}, {@code sample} and {@code evaluate} open: a caption table ({@link captioner.data.table.TableReader}, recognised by
  * its {@code table.json}) or a cs231n COCO directory (read on the driver by {@link Cs231nReader}), or, for a null
  * URI, the embedded default dataset ({@link DefaultDataset}). Both inputs give the same vocabulary, counts,
  * captions and bitwise the same shards.
@@ -94,7 +103,7 @@ public final class TrainingData implements AutoCloseable {
             return fromDirectory(spark, Cs231nReader.read(dir, conf, FeatureKind.PCA, maxTrain, seed),
                     "embedded default dataset (" + dir + ")");
         }
-        HadoopLocation loc = HadoopLocation.of(dataUri, conf);
+        Location loc = Location.of(dataUri, conf);
         FileStatus status = loc.statusOrNull();
         if (status == null) {
             throw new BadInputException(dataUri + ": no such table or directory; expected a caption table written by "
@@ -104,14 +113,14 @@ public final class TrainingData implements AutoCloseable {
             throw new BadInputException(dataUri + ": is a file; expected a caption table written by 'captioner "
                     + "prepare' or a cs231n COCO directory");
         }
-        if (loc.hasChild(CaptionTable.METADATA_FILE)) {
-            return fromTable(spark, CaptionTable.open(loc), kind, maxTrain, seed);
+        if (loc.child(TableSchema.METADATA_FILE).exists()) {
+            return fromTable(spark, TableReader.open(loc), kind, maxTrain, seed);
         }
-        if (loc.hasChild(Cs231nLayout.CAPTIONS_FILE)) {
+        if (loc.child(Cs231nLayout.CAPTIONS_FILE).exists()) {
             return fromDirectory(spark, Cs231nReader.read(dataUri, conf, kind == null ? FeatureKind.PCA : kind,
                     maxTrain, seed), dataUri);
         }
-        throw new BadInputException(dataUri + ": neither a caption table (no " + CaptionTable.METADATA_FILE
+        throw new BadInputException(dataUri + ": neither a caption table (no " + TableSchema.METADATA_FILE
                 + ") nor a cs231n COCO directory (no " + Cs231nLayout.CAPTIONS_FILE + "); expected one of them");
     }
 
@@ -129,11 +138,11 @@ public final class TrainingData implements AutoCloseable {
                 splits);
     }
 
-    private static TrainingData fromTable(SparkSession spark, CaptionTable.Opened t, FeatureKind kind,
+    private static TrainingData fromTable(SparkSession spark, OpenedTable t, FeatureKind kind,
                                           Integer maxTrain, long seed) {
         TableMetadata meta = t.metadata();
         if (kind != null && kind != meta.featureKind()) {
-            throw new BadInputException(t.location().shown() + ": the table holds " + meta.featureKind()
+            throw new BadInputException(t.location().toString() + ": the table holds " + meta.featureKind()
                     + " features; expected " + kind + " as asked (--features), or prepare a table with --features "
                     + kind);
         }
@@ -142,7 +151,7 @@ public final class TrainingData implements AutoCloseable {
             boolean subset = maxTrain != null && e.getKey().equals(Cs231nLayout.TRAIN);
             splits.put(e.getKey(), new TableSplit(spark, t, e.getKey(), subset ? maxTrain : null, seed));
         }
-        return new TrainingData(spark, t.location().shown(), true, meta.featureKind(), t.vocab(), meta.featureDim(),
+        return new TrainingData(spark, t.location().toString(), true, meta.featureKind(), t.vocab(), meta.featureDim(),
                 meta.captionLength(), splits);
     }
 
@@ -168,11 +177,6 @@ public final class TrainingData implements AutoCloseable {
     /** The table or directory as given, or "embedded default dataset (PATH)". */
     public String source() {
         return source;
-    }
-
-    /** True for a caption table, false for a cs231n directory (and the default dataset). */
-    public boolean isTable() {
-        return table;
     }
 
     /** The splits present, train before val. */
@@ -203,16 +207,6 @@ public final class TrainingData implements AutoCloseable {
         return split(split).references();
     }
 
-    /** The url of image {@code imageIdx} of {@code split}, or null when unknown. See {@link #references}. */
-    public String imageUrl(String split, int imageIdx) {
-        return references(split).url(imageIdx);
-    }
-
-    /** All captions of image {@code imageIdx} (after maxTrain), in caption order. See {@link #references}. */
-    public List<int[]> referenceCaptions(String split, int imageIdx) {
-        return references(split).captions(imageIdx);
-    }
-
     // ------------------------------------------------------------------------------------------------ shards
 
     /**
@@ -235,7 +229,7 @@ public final class TrainingData implements AutoCloseable {
         JavaRDD<CaptionShard> rdd = data.shards(bounds, captionLength, featureDim, broadcasts)
                 .setName(split + " shards of " + source + " (" + partitions + " partitions)")
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        long count = CaptionTable.collect(rdd::count);
+        long count = SparkJobs.run(rdd::count);
         if (count != partitions || rdd.getNumPartitions() != partitions) {
             throw new IllegalStateException("built " + count + " shards in " + rdd.getNumPartitions()
                     + " partitions, expected " + partitions);
@@ -345,7 +339,7 @@ public final class TrainingData implements AutoCloseable {
     /** A split of a caption table, read by Spark. */
     private static final class TableSplit extends SplitData {
         private final SparkSession spark;
-        private final CaptionTable.Opened table;
+        private final OpenedTable table;
         private final String name;
         private final TableMetadata.SplitInfo info;
         /** Kept caption rows, ascending; null keeps all. */
@@ -353,7 +347,7 @@ public final class TrainingData implements AutoCloseable {
         private int[] imageOfCaption;
         private ImageCaptions references;
 
-        TableSplit(SparkSession spark, CaptionTable.Opened table, String name, Integer maxTrain, long seed) {
+        TableSplit(SparkSession spark, OpenedTable table, String name, Integer maxTrain, long seed) {
             this.spark = spark;
             this.table = table;
             this.name = name;
@@ -375,9 +369,9 @@ public final class TrainingData implements AutoCloseable {
         @Override
         int[] imageOfCaption() {
             if (imageOfCaption == null) {
-                List<ImageRow> rows = CaptionTable.collect(
-                        () -> CaptionTable.imageRows(spark, table, name, false, false, false).collect());
-                int[] all = CaptionTable.imageOfRow(table.shownSplit(name), info, rows);
+                List<ImageRow> rows = SparkJobs.run(
+                        () -> TableReader.imageRows(spark, table, name, false, false, false).collect());
+                int[] all = TableReader.imageOfRow(table.split(name).toString(), info, rows);
                 if (kept == null) {
                     imageOfCaption = all;
                 } else {
@@ -395,7 +389,7 @@ public final class TrainingData implements AutoCloseable {
             if (references == null) {
                 long[] keep = keepBits();
                 int l = table.metadata().captionLength();
-                List<ImageRow> rows = CaptionTable.collect(() -> CaptionTable
+                List<ImageRow> rows = SparkJobs.run(() -> TableReader
                         .imageRows(spark, table, name, false, true, info.urls())
                         .map(r -> keep == null ? r : restrict(r, keep, l)).collect());
                 references = ImageCaptions.of(rows, info.images(), l, info.urls());
@@ -409,7 +403,7 @@ public final class TrainingData implements AutoCloseable {
             long[] keep = keepBits();
             int l = captionLength;
             int d = featureDim;
-            JavaPairRDD<Integer, ImageRow> images = CaptionTable.imageRows(spark, table, name, true, true, false)
+            JavaPairRDD<Integer, ImageRow> images = TableReader.imageRows(spark, table, name, true, true, false)
                     .flatMapToPair(r -> {
                         ImageRow kept = keep == null ? r : restrict(r, keep, l);
                         return kept.getCaptionRows().length == 0

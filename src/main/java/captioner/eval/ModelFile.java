@@ -1,9 +1,9 @@
 package captioner.eval;
 
 import captioner.BadInputException;
-import captioner.data.HadoopLocation;
-import captioner.data.LocalCopy;
 import captioner.data.TrainingData;
+import captioner.io.LocalCopy;
+import captioner.io.Location;
 import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
 import captioner.tensor.DType;
@@ -23,8 +23,8 @@ public record ModelFile(String flag, String path, Checkpoint checkpoint) {
 
     /** Reads {@code pathOrUri} (a local path or any Hadoop URI); {@code flag} names it in messages. */
     public static ModelFile read(String flag, String pathOrUri, Configuration conf) {
-        String source = flag + " " + pathOrUri;
-        HadoopLocation loc = HadoopLocation.of(pathOrUri, conf);
+        Location loc = Location.of(pathOrUri, conf);
+        String source = flag + " " + loc;
         FileStatus status = loc.statusOrNull();
         if (status == null) {
             throw new BadInputException(source + ": no such file; expected a model.h5 or checkpoint written by "
@@ -34,7 +34,7 @@ public record ModelFile(String flag, String path, Checkpoint checkpoint) {
             throw new BadInputException(source + ": is a directory; expected a model.h5 or checkpoint file (a run's "
                     + "model is OUT/model.h5)");
         }
-        Checkpoint c = LocalCopy.read(loc.path().toString(), conf, p -> Checkpoint.read(p, source, DType.FLOAT32));
+        Checkpoint c = LocalCopy.read(loc, p -> Checkpoint.read(p, source, DType.FLOAT32));
         return new ModelFile(flag, pathOrUri, c);
     }
 

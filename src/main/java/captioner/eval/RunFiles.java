@@ -1,17 +1,14 @@
 package captioner.eval;
 
 import captioner.BadInputException;
-import captioner.data.HadoopLocation;
+import captioner.io.Location;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,53 +30,46 @@ public record RunFiles(String out, JsonNode run, double[] iterations, double[] l
 
     /** Reads OUT (a local path or any Hadoop URI); a missing OUT or model.h5 is bad input naming {@code --run}. */
     public static RunFiles read(String out, Configuration conf) {
-        HadoopLocation loc = HadoopLocation.of(out, conf);
-        org.apache.hadoop.fs.FileStatus status = loc.statusOrNull();
-        if (status == null || !status.isDirectory()) {
-            throw new BadInputException("--run " + out + ": no such directory; expected the --out directory of "
+        Location dir = Location.of(out, conf);
+        if (!dir.isDirectory()) {
+            throw new BadInputException("--run " + dir + ": no such directory; expected the --out directory of "
                     + "'captioner train'");
         }
-        FileSystem fs = loc.fs();
-        Path dir = loc.path();
-        try {
-            if (!fs.exists(new Path(dir, MODEL))) {
-                throw new BadInputException("--run " + out + ": has no " + MODEL + "; expected a finished run of "
-                        + "'captioner train' (a run still training has only checkpoints/: use 'evaluate --checkpoint')");
-            }
-            JsonNode run = null;
-            Path runFile = new Path(dir, RUN);
-            if (fs.exists(runFile)) {
-                try (FSDataInputStream in = fs.open(runFile)) {
-                    run = SampleLines.JSON.readTree(in);
-                } catch (IOException | RuntimeException e) {
-                    throw new BadInputException("--run " + out + ": " + RUN + " is not readable JSON (" + e.getMessage()
-                            + ")", e);
-                }
-            }
-            List<double[]> points = new ArrayList<>();
-            double speed = 0;
-            Path metrics = new Path(dir, METRICS);
-            if (fs.exists(metrics)) {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(metrics), StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        if (line.isBlank()) {
-                            continue;
-                        }
-                        JsonNode m = SampleLines.JSON.readTree(line);
-                        points.add(new double[] {m.path("iteration").asDouble(), m.path("loss").asDouble(Double.NaN)});
-                        speed += m.path("captions_per_s").asDouble();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    throw new BadInputException("--run " + out + ": " + METRICS + " is not readable JSON lines ("
-                            + e.getMessage() + ")", e);
-                }
-            }
-            double[] its = points.stream().mapToDouble(p -> p[0]).toArray();
-            double[] losses = points.stream().mapToDouble(p -> p[1]).toArray();
-            return new RunFiles(out, run, its, losses, points.isEmpty() ? Double.NaN : speed / points.size());
-        } catch (IOException e) {
-            throw new UncheckedIOException("--run " + out + ": " + e.getMessage(), e);
+        if (!dir.child(MODEL).exists()) {
+            throw new BadInputException("--run " + dir + ": has no " + MODEL + "; expected a finished run of "
+                    + "'captioner train' (a run still training has only checkpoints/: use 'evaluate --checkpoint')");
         }
+        JsonNode run = null;
+        Location runFile = dir.child(RUN);
+        if (runFile.exists()) {
+            try (InputStream in = runFile.open()) {
+                run = SampleLines.JSON.readTree(in);
+            } catch (IOException | RuntimeException e) {
+                throw new BadInputException("--run " + dir + ": " + RUN + " is not readable JSON (" + e.getMessage()
+                        + ")", e);
+            }
+        }
+        List<double[]> points = new ArrayList<>();
+        double speed = 0;
+        Location metrics = dir.child(METRICS);
+        if (metrics.exists()) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(metrics.open(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode m = SampleLines.JSON.readTree(line);
+                    points.add(new double[] {m.path("iteration").asDouble(), m.path("loss").asDouble(Double.NaN)});
+                    speed += m.path("captions_per_s").asDouble();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new BadInputException("--run " + dir + ": " + METRICS + " is not readable JSON lines ("
+                        + e.getMessage() + ")", e);
+            }
+        }
+        double[] its = points.stream().mapToDouble(p -> p[0]).toArray();
+        double[] losses = points.stream().mapToDouble(p -> p[1]).toArray();
+        return new RunFiles(out, run, its, losses, points.isEmpty() ? Double.NaN : speed / points.size());
     }
 
     /** OUT/name as the user would write it. */

@@ -3,6 +3,7 @@ package captioner.eval;
 import captioner.BadInputException;
 import captioner.data.CaptionShard;
 import captioner.data.ImageCaptions;
+import captioner.data.SparkJobs;
 import captioner.data.TrainingData;
 import captioner.model.CaptioningModel;
 import captioner.model.ModelConfig;
@@ -94,8 +95,8 @@ public final class SplitEvaluation {
                     + (request.withLoss() ? "; loss" : "") + ")");
             PartitionTask task = new PartitionTask(shipped, model.config(), params.dtype(), request.decoders(),
                     lastImage, request.withLoss(), new BleuTokens(data.vocab()));
-            List<PartitionResult> parts = new ArrayList<>(
-                    data.shards(split, partitions).mapPartitionsWithIndex(task, true).collect());
+            List<PartitionResult> parts = new ArrayList<>(SparkJobs.run(
+                    () -> data.shards(split, partitions).mapPartitionsWithIndex(task, true).collect()));
             parts.sort(Comparator.comparingInt(p -> p.partition));
             Result result = new Result(split, request.decoders(), references, selected, captions);
             for (PartitionResult p : parts) {

@@ -1,6 +1,7 @@
 package captioner.train;
 
 import captioner.data.CaptionShard;
+import captioner.data.SparkJobs;
 import org.apache.spark.Partitioner;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.TaskContext;
@@ -79,10 +80,8 @@ final class GradientSum {
             }
         }
 
-        private TrainingFailedException failure(Throwable e) {
-            // Spark's message continues with the task's and the driver's stack traces: --verbose prints them.
-            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            return new TrainingFailedException(name + " failed: " + message, e);
+        private RuntimeException failure(Throwable e) {
+            return SparkJobs.translate(e, message -> new TrainingFailedException(name + " failed: " + message, e));
         }
     }
 

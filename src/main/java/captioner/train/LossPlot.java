@@ -1,5 +1,6 @@
 package captioner.train;
 
+import captioner.io.AtomicWrites;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -9,12 +10,9 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** OUT/loss.png: the training loss per iteration and its moving average, drawn with JFreeChart. */
 final class LossPlot {
@@ -53,16 +51,6 @@ final class LossPlot {
         renderer.setSeriesPaint(1, new Color(200, 60, 40));
         renderer.setSeriesStroke(1, new BasicStroke(2f));
         plot.setRenderer(renderer);
-        try {
-            Path local = Files.createTempFile("captioner-loss-", ".png");
-            try {
-                ChartUtils.saveChartAsPNG(local.toFile(), chart, 900, 500);
-                captioner.data.AtomicWrites.put(local, dir.file("loss.png"), dir.conf());
-            } finally {
-                Files.deleteIfExists(local);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot draw loss.png: " + e.getMessage(), e);
-        }
+        AtomicWrites.write(dir.file("loss.png"), file -> ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 500));
     }
 }

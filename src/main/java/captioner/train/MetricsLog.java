@@ -1,7 +1,7 @@
 package captioner.train;
 
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.Path;
+import captioner.io.LineLog;
+import captioner.io.Location;
 
 import java.io.BufferedReader;
 import java.io.Closeable;
@@ -19,52 +19,40 @@ import java.util.Map;
  * killed run may have logged iterations that the resumed run computes again).
  */
 final class MetricsLog implements Closeable {
-    private final FSDataOutputStream out;
+    private final LineLog out;
 
-    private MetricsLog(FSDataOutputStream out) {
+    private MetricsLog(LineLog out) {
         this.out = out;
     }
 
     /** Opens OUT/metrics.jsonl, keeping earlier lines whose iteration is at most {@code keepThrough}. */
     static MetricsLog open(RunDirectory dir, long keepThrough) {
-        Path file = dir.file("metrics.jsonl");
-        try {
-            List<String> kept = new ArrayList<>();
-            if (keepThrough > 0 && dir.fs().exists(file)) {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(dir.fs().open(file), StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        if (!line.isBlank() && RunDirectory.JSON.readTree(line).path("iteration").asLong(Long.MAX_VALUE) <= keepThrough) {
-                            kept.add(line);
-                        }
+        Location file = dir.file("metrics.jsonl");
+        List<String> kept = new ArrayList<>();
+        if (keepThrough > 0 && file.exists()) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(file.open(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    if (!line.isBlank() && RunDirectory.JSON.readTree(line).path("iteration").asLong(Long.MAX_VALUE) <= keepThrough) {
+                        kept.add(line);
                     }
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
             }
-            FSDataOutputStream out = dir.fs().create(file, true);
-            for (String line : kept) {
-                out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            out.hflush();
-            return new MetricsLog(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
+        return new MetricsLog(LineLog.open(file, kept));
     }
 
     void append(Map<String, Object> record) {
         try {
-            out.write((RunDirectory.JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8));
-            out.hflush();
+            out.append(RunDirectory.JSON.writeValueAsString(record));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to metrics.jsonl: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot write a metrics record as JSON: " + e.getMessage(), e);
         }
     }
 
     @Override
     public void close() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.close();
     }
 }

@@ -1,32 +1,26 @@
 package captioner.train;
 
 import captioner.BadInputException;
-import captioner.data.AtomicWrites;
-import captioner.data.LocalCopy;
+import captioner.io.AtomicWrites;
+import captioner.io.LocalCopy;
+import captioner.io.Location;
 import captioner.model.Checkpoint;
 import captioner.tensor.DType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A run's output directory on any Hadoop FileSystem:
+ * A run's output directory at any {@link Location} (a plain path is local, a URI names its file system):
  * <pre>
  * OUT/run.json                the config that owns this directory
  * OUT/checkpoints/ckpt-NNNNNNNNN.h5   every --checkpoint-every iterations and at the end; newest --keep-checkpoints kept
@@ -41,32 +35,18 @@ final class RunDirectory {
     private static final Pattern CHECKPOINT = Pattern.compile("ckpt-(\\d{9})\\.h5");
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path root;
-    private final Configuration conf;
-    private final FileSystem fs;
+    private final Location root;
 
     RunDirectory(String out, Configuration conf) {
-        this.conf = conf;
         try {
-            this.root = new Path(out);
-            this.fs = root.getFileSystem(conf);
-            // Hadoop's local file system would leave a .crc file beside every output; ours are read by people and h5py.
-            fs.setWriteChecksum(false);
-        } catch (IOException | RuntimeException e) {
-            throw new BadInputException("--out " + out + ": cannot open (" + e.getMessage() + ")", e);
+            this.root = Location.of(out, conf);
+        } catch (BadInputException e) {
+            throw new BadInputException("--out " + e.getMessage(), e);
         }
     }
 
-    Path root() {
-        return root;
-    }
-
-    Path file(String name) {
-        return new Path(root, name);
-    }
-
-    Configuration conf() {
-        return conf;
+    Location file(String name) {
+        return root.child(name);
     }
 
     /**
@@ -77,11 +57,11 @@ final class RunDirectory {
         if (check(config)) {
             return;
         }
+        root.child("checkpoints").mkdirs();
         try {
-            fs.mkdirs(new Path(root, "checkpoints"));
             writeText("run.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         } catch (IOException e) {
-            throw new UncheckedIOException("--out " + root + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot describe the run as JSON: " + e.getMessage(), e);
         }
     }
 
@@ -92,37 +72,33 @@ final class RunDirectory {
      */
     boolean check(TrainConfig config) {
         Map<String, Object> mine = identity(config);
-        Path runFile = file("run.json");
-        try {
-            if (fs.exists(runFile)) {
-                Map<String, Object> theirs = identity(readRun(runFile));
-                if (!config.resume()) {
-                    throw new BadInputException("--out " + root + " already holds a run; pass --resume to continue it "
-                            + "or choose another --out");
-                }
-                List<String> differ = new ArrayList<>();
-                for (String k : mine.keySet()) {
-                    if (!String.valueOf(mine.get(k)).equals(String.valueOf(theirs.get(k)))) {
-                        differ.add(k + " (" + theirs.get(k) + " there, " + mine.get(k) + " now)");
-                    }
-                }
-                if (!differ.isEmpty()) {
-                    throw new BadInputException("--resume: --out " + root + " holds a run with other settings: "
-                            + String.join(", ", differ));
-                }
-                return true;
+        Location runFile = file("run.json");
+        if (runFile.exists()) {
+            Map<String, Object> theirs = identity(readRun(runFile));
+            if (!config.resume()) {
+                throw new BadInputException("--out " + root + " already holds a run; pass --resume to continue it "
+                        + "or choose another --out");
             }
-            if (config.resume()) {
-                throw new BadInputException("--resume: nothing to resume in --out " + root + " (no run.json)");
+            List<String> differ = new ArrayList<>();
+            for (String k : mine.keySet()) {
+                if (!String.valueOf(mine.get(k)).equals(String.valueOf(theirs.get(k)))) {
+                    differ.add(k + " (" + theirs.get(k) + " there, " + mine.get(k) + " now)");
+                }
             }
-            if (fs.exists(root) && fs.listStatus(root).length > 0) {
-                throw new BadInputException("--out " + root + " is not empty and holds no captioner run; "
-                        + "choose an empty or new directory");
+            if (!differ.isEmpty()) {
+                throw new BadInputException("--resume: --out " + root + " holds a run with other settings: "
+                        + String.join(", ", differ));
             }
-            return false;
-        } catch (IOException e) {
-            throw new UncheckedIOException("--out " + root + ": " + e.getMessage(), e);
+            return true;
         }
+        if (config.resume()) {
+            throw new BadInputException("--resume: nothing to resume in --out " + root + " (no run.json)");
+        }
+        if (!root.list().isEmpty()) {
+            throw new BadInputException("--out " + root + " is not empty and holds no captioner run; "
+                    + "choose an empty or new directory");
+        }
+        return false;
     }
 
     /** The settings that decide a run's result; a resumed run must match them all. */
@@ -134,8 +110,8 @@ final class RunDirectory {
         return m;
     }
 
-    private TrainConfig readRun(Path runFile) throws IOException {
-        try (InputStream in = fs.open(runFile)) {
+    private static TrainConfig readRun(Location runFile) {
+        try (InputStream in = runFile.open()) {
             return JSON.readValue(in, TrainConfig.class);
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(runFile + ": not a readable run description (" + e.getMessage() + ")", e);
@@ -144,92 +120,43 @@ final class RunDirectory {
 
     /** Writes a small text file atomically. */
     void writeText(String name, String text) {
-        try {
-            java.nio.file.Path local = Files.createTempFile("captioner-", ".txt");
-            try {
-                Files.writeString(local, text, StandardCharsets.UTF_8);
-                AtomicWrites.put(local, file(name), conf);
-            } finally {
-                Files.deleteIfExists(local);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        AtomicWrites.writeText(file(name), text);
     }
 
     /** Writes a checkpoint under checkpoints/ and deletes all but the newest {@code keep}. */
     void putCheckpoint(Checkpoint checkpoint, int keep) {
-        putH5(checkpoint, new Path(new Path(root, "checkpoints"), String.format("ckpt-%09d.h5", checkpoint.iteration())));
-        List<Path> all = checkpoints();
+        AtomicWrites.write(root.child("checkpoints").child(String.format("ckpt-%09d.h5", checkpoint.iteration())),
+                checkpoint::write);
+        List<Location> all = checkpoints();
         for (int i = 0; i < all.size() - keep; i++) {
-            try {
-                fs.delete(all.get(i), false);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            all.get(i).delete();
         }
     }
 
     /** Writes the final model file. */
     void putModel(Checkpoint checkpoint) {
-        putH5(checkpoint, file("model.h5"));
-    }
-
-    private void putH5(Checkpoint checkpoint, Path target) {
-        try {
-            java.nio.file.Path local = Files.createTempFile("captioner-", ".h5");
-            try {
-                Files.delete(local);
-                checkpoint.write(local);
-                AtomicWrites.put(local, target, conf);
-            } finally {
-                Files.deleteIfExists(local);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        AtomicWrites.write(file("model.h5"), checkpoint::write);
     }
 
     /** Checkpoint files, oldest first. */
-    List<Path> checkpoints() {
-        try {
-            Path dir = new Path(root, "checkpoints");
-            if (!fs.exists(dir)) {
-                return List.of();
+    List<Location> checkpoints() {
+        List<Location> out = new ArrayList<>();
+        for (Location f : root.child("checkpoints").list()) {
+            if (CHECKPOINT.matcher(f.name()).matches()) {
+                out.add(f);
             }
-            List<Path> out = new ArrayList<>();
-            for (FileStatus s : fs.listStatus(dir)) {
-                if (CHECKPOINT.matcher(s.getPath().getName()).matches()) {
-                    out.add(s.getPath());
-                }
-            }
-            out.sort(Comparator.comparing(Path::getName));
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        out.sort(Comparator.comparing(Location::name));
+        return out;
     }
 
     /** The newest checkpoint, read back (through a local copy for remote file systems). */
     Optional<Checkpoint> newestCheckpoint(DType dtype) {
-        List<Path> all = checkpoints();
+        List<Location> all = checkpoints();
         if (all.isEmpty()) {
             return Optional.empty();
         }
-        Path newest = all.get(all.size() - 1);
-        return Optional.of(LocalCopy.read(newest.toString(), conf, local -> Checkpoint.read(local, newest.toString(), dtype)));
-    }
-
-    /** Iteration number in a checkpoint file name. */
-    static long iterationOf(Path checkpoint) {
-        Matcher m = CHECKPOINT.matcher(checkpoint.getName());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a checkpoint name: " + checkpoint);
-        }
-        return Long.parseLong(m.group(1));
-    }
-
-    FileSystem fs() {
-        return fs;
+        Location newest = all.get(all.size() - 1);
+        return Optional.of(LocalCopy.read(newest, local -> Checkpoint.read(local, newest.toString(), dtype)));
     }
 }

@@ -2,7 +2,8 @@ package captioner.train;
 
 import captioner.BadInputException;
 import captioner.data.CaptionShard;
-import captioner.data.LocalCopy;
+import captioner.io.LocalCopy;
+import captioner.io.Location;
 import captioner.model.CaptioningModel;
 import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
@@ -166,7 +167,7 @@ public final class Trainer {
         k.scale(grads, 1.0 / n);
         double norm = Math.sqrt(k.sumSquares(grads));
         if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-            List<org.apache.hadoop.fs.Path> kept = dir.checkpoints();
+            List<Location> kept = dir.checkpoints();
             throw new TrainingFailedException("the " + (Double.isFinite(loss) ? "gradient norm" : "loss")
                     + " is " + (Double.isFinite(loss) ? norm : loss) + " at iteration " + (it + 1)
                     + "; parameters were not updated. Last good checkpoint: "
@@ -218,7 +219,7 @@ public final class Trainer {
         }
         Tensor params;
         if (config.init() != null) {
-            Checkpoint.Params loaded = LocalCopy.read(config.init(), spark.sparkContext().hadoopConfiguration(),
+            Checkpoint.Params loaded = LocalCopy.read(Location.of(config.init(), spark.sparkContext().hadoopConfiguration()),
                     p -> Checkpoint.readParams(p, config.init(), dtype, vocab));
             if (loaded.config().inputDim() != input.featureDim()) {
                 throw new BadInputException("--init " + config.init() + ": W_proj expects features of width "

@@ -1,10 +1,11 @@
 package captioner.cli;
 
 import captioner.TestSpark;
-import captioner.data.CaptionTable;
-import captioner.data.Cs231nReader;
 import captioner.data.FeatureKind;
-import captioner.data.TableMetadata;
+import captioner.data.cs231n.Cs231nReader;
+import captioner.data.table.TableMetadata;
+import captioner.data.table.TableReader;
+import captioner.io.Location;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,7 @@ class DataCommandsTest {
         String out = (String) r[1];
         assertTrue(out.matches("prepared .*/t: train 10 images, 20 captions; val 5 images, 25 captions "
                 + "\\(pca features × 512\\); [0-9.]+ MB in [0-9.]+ s\n"), out);
-        TableMetadata meta = CaptionTable.metadata(table.toString(), spark.sparkContext().hadoopConfiguration());
+        TableMetadata meta = TableReader.open(Location.of(table.toString(), spark.sparkContext().hadoopConfiguration())).metadata();
         assertEquals(20, meta.maxTrain());
         assertEquals(3, meta.seed());
         assertFalse(spark.sparkContext().isStopped(), "an existing session is left running");

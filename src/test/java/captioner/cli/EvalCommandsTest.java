@@ -2,10 +2,10 @@ package captioner.cli;
 
 import captioner.TestSpark;
 import captioner.data.CaptionSplit;
-import captioner.data.Cs231nData;
-import captioner.data.Cs231nReader;
 import captioner.data.FeatureKind;
-import captioner.data.SyntheticDataset;
+import captioner.data.cs231n.Cs231nData;
+import captioner.data.cs231n.Cs231nReader;
+import captioner.data.synthetic.SyntheticDataset;
 import captioner.eval.Bleu;
 import captioner.eval.metrics.CocoScores;
 import captioner.eval.metrics.PtbTokenizer;

@@ -1,6 +1,6 @@
 package captioner.cli;
 
-import captioner.data.SyntheticDataset;
+import captioner.data.synthetic.SyntheticDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

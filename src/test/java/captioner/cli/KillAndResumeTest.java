@@ -1,6 +1,6 @@
 package captioner.cli;
 
-import captioner.data.SyntheticDataset;
+import captioner.data.synthetic.SyntheticDataset;
 import captioner.model.Checkpoint;
 import captioner.tensor.DType;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,12 @@ package captioner.data;
 
 import captioner.BadInputException;
 import captioner.TestSpark;
+import captioner.data.cs231n.Cs231nData;
+import captioner.data.cs231n.Cs231nLayout;
+import captioner.data.cs231n.Cs231nReader;
+import captioner.data.cs231n.Fixture;
+import captioner.data.synthetic.DefaultDataset;
+import captioner.data.table.TableWriter;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,13 +43,12 @@ class TrainingDataTest {
     @BeforeAll
     static void setUp() throws Exception {
         spark = TestSpark.session();
-        synthDir = shared.resolve("synth");
-        SyntheticDataset.write(synthDir, 40, 3);
+        synthDir = TestDatasets.synthetic(shared);
         synthTable = shared.resolve("synth-table");
-        CaptionTable.prepare(spark, synthDir.toString(), synthTable.toString(), FeatureKind.PCA, null, 0, false);
-        fixtureDir = new Fixture().write(shared.resolve("fixture"));
+        new TableWriter(spark).prepare(synthDir.toString(), synthTable.toString(), FeatureKind.PCA, null, 0, false);
+        fixtureDir = TestDatasets.fixture(shared);
         fixtureTable = shared.resolve("fixture-table");
-        CaptionTable.prepare(spark, fixtureDir.toString(), fixtureTable.toString(), FeatureKind.PCA, null, 0, false);
+        new TableWriter(spark).prepare(fixtureDir.toString(), fixtureTable.toString(), FeatureKind.PCA, null, 0, false);
     }
 
     private static TrainingData open(Path data, Integer maxTrain, long seed) {
@@ -53,8 +58,8 @@ class TrainingDataTest {
     @Test
     void describesTheDataAlikeForBothInputs() {
         try (TrainingData dir = open(synthDir, null, 0); TrainingData table = open(synthTable, null, 0)) {
-            assertFalse(dir.isTable());
-            assertTrue(table.isTable());
+            assertTrue(dir.toString().contains(" (cs231n directory, "), dir.toString());
+            assertTrue(table.toString().contains(" (table, "), table.toString());
             for (TrainingData d : List.of(dir, table)) {
                 assertEquals(512, d.featureDim());
                 assertEquals(17, d.captionLength());
@@ -147,8 +152,8 @@ class TrainingDataTest {
             assertArrayEquals(expected.captions(), joined.captions());
             assertArrayEquals(expected.imageIdxs(), joined.imageIdxs());
             for (int img = 0; img < 40; img++) {
-                assertEquals(dir.referenceCaptions("train", img).size(),
-                        table.referenceCaptions("train", img).size(), "image " + img);
+                assertEquals(dir.references("train").captions(img).size(),
+                        table.references("train").captions(img).size(), "image " + img);
             }
         }
     }
@@ -158,19 +163,19 @@ class TrainingDataTest {
         CaptionSplit val = Cs231nReader.read(synthDir.toString(), null, FeatureKind.PCA, null, 0).val();
         try (TrainingData dir = open(synthDir, null, 0); TrainingData table = open(synthTable, null, 0)) {
             for (int img = 0; img < val.numImages(); img++) {
-                List<int[]> a = dir.referenceCaptions("val", img);
-                List<int[]> b = table.referenceCaptions("val", img);
+                List<int[]> a = dir.references("val").captions(img);
+                List<int[]> b = table.references("val").captions(img);
                 assertEquals(5, a.size());
                 for (int k = 0; k < 5; k++) {
                     assertArrayEquals(val.caption(img * 5 + k), a.get(k));
                     assertArrayEquals(a.get(k), b.get(k));
                 }
-                assertEquals(val.urls()[img], dir.imageUrl("val", img));
-                assertEquals(val.urls()[img], table.imageUrl("val", img));
+                assertEquals(val.urls()[img], dir.references("val").url(img));
+                assertEquals(val.urls()[img], table.references("val").url(img));
             }
         }
         try (TrainingData d = open(fixtureTable, null, 0)) {
-            assertEquals("http://x/t1.jpg", d.imageUrl("train", 1));
+            assertEquals("http://x/t1.jpg", d.references("train").url(1));
         }
     }
 
@@ -180,11 +185,11 @@ class TrainingDataTest {
         noUrls.urls.put("train", null);
         Path dir = noUrls.write(tmp.resolve("d"));
         Path table = tmp.resolve("t");
-        CaptionTable.prepare(spark, dir.toString(), table.toString(), FeatureKind.PCA, null, 0, false);
+        new TableWriter(spark).prepare(dir.toString(), table.toString(), FeatureKind.PCA, null, 0, false);
         try (TrainingData d = open(dir, null, 0); TrainingData t = open(table, null, 0)) {
-            assertNull(d.imageUrl("train", 1));
-            assertNull(t.imageUrl("train", 1));
-            assertEquals("http://x/v1.jpg", t.imageUrl("val", 1));
+            assertNull(d.references("train").url(1));
+            assertNull(t.references("train").url(1));
+            assertEquals("http://x/v1.jpg", t.references("val").url(1));
         }
     }
 
@@ -265,7 +270,7 @@ class TrainingDataTest {
         Cs231nData bad = new Cs231nData("bad", FeatureKind.PCA, small,
                 java.util.Map.of("train", good.train()));
         Path out = tmp.resolve("bad-table");
-        CaptionTable.write(spark, bad, out.toString(), false);
+        new TableWriter(spark).write(bad, out.toString(), false);
         try (TrainingData d = open(out, null, 0)) {
             BadInputException e = assertThrows(BadInputException.class, () -> d.shards("train", 2));
             assertTrue(e.getMessage().matches(".*bad-table/train: image_idx \\d, caption row \\d has word index 7; "

@@ -1,6 +1,6 @@
 package captioner.eval.metrics;
 
-import captioner.data.SyntheticWorld;
+import captioner.data.synthetic.SyntheticWorld;
 import captioner.model.Vocabulary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
