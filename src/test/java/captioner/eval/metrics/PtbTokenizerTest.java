@@ -53,7 +53,7 @@ class PtbTokenizerTest {
     void isTheIdentityOnCaptionsDecodedFromAVocabulary() throws IOException {
         Vocabulary synthetic = new SyntheticWorld(1, 8).vocabulary();
         List<String> words = new ArrayList<>(synthetic.words());
-        try (InputStream in = getClass().getResourceAsStream("/captioner/data/h5py/coco2014_vocab.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/captioner/data/cs231n/h5py/coco2014_vocab.json")) {
             new ObjectMapper().readTree(in).get("idx_to_word").forEach(w -> words.add(w.asText()));
         }
         List<String> plain = words.stream().filter(w -> !w.startsWith("<")).toList();
