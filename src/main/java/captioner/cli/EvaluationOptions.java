@@ -1,5 +1,6 @@
 package captioner.cli;
 
+import captioner.BadInputException;
 import captioner.eval.Bleu;
 import picocli.CommandLine.Option;
 
@@ -21,7 +22,7 @@ final class EvaluationOptions {
     /** Checks what the flags alone decide, before Spark starts; returns the smoothing they name. */
     Bleu.Smoothing check() {
         if (max != null && max < 1) {
-            throw new IllegalArgumentException("--max is " + max + "; expected at least 1 image");
+            throw new BadInputException("--max is " + max + "; expected at least 1 image");
         }
         return Bleu.Smoothing.parse(smoothing);
     }

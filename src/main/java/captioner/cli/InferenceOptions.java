@@ -1,5 +1,6 @@
 package captioner.cli;
 
+import captioner.BadInputException;
 import captioner.data.FeatureKind;
 import captioner.data.TrainingData;
 import captioner.eval.Bleu;
@@ -34,7 +35,7 @@ final class InferenceOptions {
     /** Checks what the flags alone decide, before Spark starts. */
     void check() {
         if (partitions != null && partitions < 1) {
-            throw new IllegalArgumentException("--partitions is " + partitions + "; expected at least 1");
+            throw new BadInputException("--partitions is " + partitions + "; expected at least 1");
         }
     }
 

@@ -1,5 +1,6 @@
 package captioner.cli;
 
+import captioner.BadInputException;
 import captioner.eval.Bleu;
 import captioner.eval.Decoder;
 import captioner.eval.Evaluation;
@@ -56,10 +57,10 @@ final class SampleCommand implements Callable<Integer> {
         // Everything the flags and files alone decide is checked before Spark starts.
         options.check();
         if (all && count != null) {
-            throw new IllegalArgumentException("--all and --count both choose the images; give one of them");
+            throw new BadInputException("--all and --count both choose the images; give one of them");
         }
         if (count != null && count < 1) {
-            throw new IllegalArgumentException("--count is " + count + "; expected at least 1 image");
+            throw new BadInputException("--count is " + count + "; expected at least 1 image");
         }
         Decoder decoder = Decoder.fromFlags(beamSize, temperature, seed, lengthPenalty, options.maxLength);
         Configuration conf = new Configuration();

@@ -1,5 +1,7 @@
 package captioner.eval;
 
+import captioner.BadInputException;
+
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -60,7 +62,7 @@ public final class Bleu {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("--smoothing is '" + name + "'; expected none or method1 (NLTK's "
+            throw new BadInputException("--smoothing is '" + name + "'; expected none or method1 (NLTK's "
                     + "SmoothingFunction().method1, epsilon 0.1)");
         }
     }

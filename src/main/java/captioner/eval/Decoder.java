@@ -1,5 +1,6 @@
 package captioner.eval;
 
+import captioner.BadInputException;
 import captioner.model.CaptioningModel;
 import captioner.tensor.Tensor;
 
@@ -32,11 +33,11 @@ public sealed interface Decoder extends Serializable permits Greedy, BeamSearch,
     /** The decoder the flags choose: beam search with a beam size, sampling with a temperature, else greedy. */
     static Decoder fromFlags(Integer beamSize, Double temperature, long seed, double lengthPenalty, int maxLength) {
         if (beamSize != null && temperature != null) {
-            throw new IllegalArgumentException("--beam-size and --temperature choose different decoders; give one "
+            throw new BadInputException("--beam-size and --temperature choose different decoders; give one "
                     + "of them (neither: greedy)");
         }
         if (lengthPenalty != 0 && beamSize == null) {
-            throw new IllegalArgumentException("--length-penalty applies to beam search only; give --beam-size too");
+            throw new BadInputException("--length-penalty applies to beam search only; give --beam-size too");
         }
         if (beamSize != null) {
             return new BeamSearch(beamSize, lengthPenalty, maxLength);
@@ -59,7 +60,7 @@ public sealed interface Decoder extends Serializable permits Greedy, BeamSearch,
 
     static void checkMaxLength(int maxLength) {
         if (maxLength < 1) {
-            throw new IllegalArgumentException("--max-length is " + maxLength + "; expected at least 1 word");
+            throw new BadInputException("--max-length is " + maxLength + "; expected at least 1 word");
         }
     }
 }

@@ -2,6 +2,7 @@ package captioner.eval;
 
 import captioner.BadInputException;
 import captioner.data.HadoopLocation;
+import captioner.train.RunLayout;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -17,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a report reads from a run's output directory (see {@code train.RunDirectory} for the layout): the run's
+ * What a report reads from a run's output directory ({@link RunLayout}): the run's
  * settings (OUT/run.json), the loss of every iteration (OUT/metrics.jsonl) and the path of its model
  * (OUT/model.h5).
  *
@@ -26,9 +27,6 @@ import java.util.List;
  * @param losses     the training loss per iteration; empty when OUT has no metrics.jsonl
  */
 public record RunFiles(String out, JsonNode run, double[] iterations, double[] losses, double captionsPerSecond) {
-    public static final String MODEL = "model.h5";
-    public static final String RUN = "run.json";
-    public static final String METRICS = "metrics.jsonl";
     public static final String REPORT = "report.html";
 
     /** Reads OUT (a local path or any Hadoop URI); a missing OUT or model.h5 is bad input naming {@code --run}. */
@@ -42,23 +40,23 @@ public record RunFiles(String out, JsonNode run, double[] iterations, double[] l
         FileSystem fs = loc.fs();
         Path dir = loc.path();
         try {
-            if (!fs.exists(new Path(dir, MODEL))) {
-                throw new BadInputException("--run " + out + ": has no " + MODEL + "; expected a finished run of "
+            if (!fs.exists(new Path(dir, RunLayout.MODEL))) {
+                throw new BadInputException("--run " + out + ": has no " + RunLayout.MODEL + "; expected a finished run of "
                         + "'captioner train' (a run still training has only checkpoints/: use 'evaluate --checkpoint')");
             }
             JsonNode run = null;
-            Path runFile = new Path(dir, RUN);
+            Path runFile = new Path(dir, RunLayout.RUN);
             if (fs.exists(runFile)) {
                 try (FSDataInputStream in = fs.open(runFile)) {
                     run = SampleLines.JSON.readTree(in);
                 } catch (IOException | RuntimeException e) {
-                    throw new BadInputException("--run " + out + ": " + RUN + " is not readable JSON (" + e.getMessage()
+                    throw new BadInputException("--run " + out + ": " + RunLayout.RUN + " is not readable JSON (" + e.getMessage()
                             + ")", e);
                 }
             }
             List<double[]> points = new ArrayList<>();
             double speed = 0;
-            Path metrics = new Path(dir, METRICS);
+            Path metrics = new Path(dir, RunLayout.METRICS);
             if (fs.exists(metrics)) {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(metrics), StandardCharsets.UTF_8))) {
                     for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -66,11 +64,12 @@ public record RunFiles(String out, JsonNode run, double[] iterations, double[] l
                             continue;
                         }
                         JsonNode m = SampleLines.JSON.readTree(line);
-                        points.add(new double[] {m.path("iteration").asDouble(), m.path("loss").asDouble(Double.NaN)});
-                        speed += m.path("captions_per_s").asDouble();
+                        points.add(new double[] {m.path(RunLayout.Metric.ITERATION).asDouble(),
+                            m.path(RunLayout.Metric.LOSS).asDouble(Double.NaN)});
+                        speed += m.path(RunLayout.Metric.CAPTIONS_PER_S).asDouble();
                     }
                 } catch (IOException | RuntimeException e) {
-                    throw new BadInputException("--run " + out + ": " + METRICS + " is not readable JSON lines ("
+                    throw new BadInputException("--run " + out + ": " + RunLayout.METRICS + " is not readable JSON lines ("
                             + e.getMessage() + ")", e);
                 }
             }
@@ -87,7 +86,7 @@ public record RunFiles(String out, JsonNode run, double[] iterations, double[] l
         return out.endsWith("/") ? out + name : out + "/" + name;
     }
 
-    /** A setting from run.json as text, or null when absent or null. */
+    /** A setting from run.json ({@link RunLayout.Run} names its keys) as text, or null when absent or null. */
     public String setting(String key) {
         JsonNode v = run == null ? null : run.get(key);
         return v == null || v.isNull() ? null : v.asText();

@@ -16,17 +16,25 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** OUT/loss.png: the training loss per iteration and its moving average, drawn with JFreeChart. */
-final class LossPlot {
+/** OUT/loss.png at the end of a run: the training loss per iteration and its moving average, drawn with JFreeChart. */
+final class LossPlot implements TrainingListener {
     static {
         // Servers and schedulers have no display.
         System.setProperty("java.awt.headless", "true");
     }
 
-    private LossPlot() {
+    private final RunDirectory dir;
+
+    LossPlot(RunDirectory dir) {
+        this.dir = dir;
     }
 
-    static void write(double[] losses, String title, RunDirectory dir) {
+    @Override
+    public void runEnded(End end) {
+        write(end.model().lossHistory(), end.model().model().cell().label() + " training loss", dir);
+    }
+
+    private static void write(double[] losses, String title, RunDirectory dir) {
         XYSeries raw = new XYSeries("loss");
         XYSeries smooth = new XYSeries("moving average");
         int window = Math.max(1, losses.length / 50);
@@ -57,12 +65,12 @@ final class LossPlot {
             Path local = Files.createTempFile("captioner-loss-", ".png");
             try {
                 ChartUtils.saveChartAsPNG(local.toFile(), chart, 900, 500);
-                captioner.data.AtomicWrites.put(local, dir.file("loss.png"), dir.conf());
+                captioner.data.AtomicWrites.put(local, dir.file(RunLayout.LOSS_PLOT), dir.conf());
             } finally {
                 Files.deleteIfExists(local);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot draw loss.png: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot draw " + RunLayout.LOSS_PLOT + ": " + e.getMessage(), e);
         }
     }
 }

@@ -5,7 +5,6 @@ import captioner.data.AtomicWrites;
 import captioner.data.LocalCopy;
 import captioner.model.Checkpoint;
 import captioner.tensor.DType;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,25 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A run's output directory on any Hadoop FileSystem:
- * <pre>
- * OUT/run.json                the config that owns this directory
- * OUT/checkpoints/ckpt-NNNNNNNNN.h5   every --checkpoint-every iterations and at the end; newest --keep-checkpoints kept
- * OUT/model.h5                the final parameters (a checkpoint file)
- * OUT/metrics.jsonl           one JSON object per iteration
- * OUT/loss.png                the loss curve
- * </pre>
- * Every file is put in place atomically ({@link AtomicWrites}), so a kill at any moment leaves the
- * previous checkpoint whole.
+ * A run's output directory on any Hadoop FileSystem, laid out as {@link RunLayout} says. Every file
+ * is put in place atomically ({@link AtomicWrites}), so a kill at any moment leaves the previous
+ * checkpoint whole.
  */
 final class RunDirectory {
-    private static final Pattern CHECKPOINT = Pattern.compile("ckpt-(\\d{9})\\.h5");
-    static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path root;
     private final Configuration conf;
     private final FileSystem fs;
@@ -55,10 +42,6 @@ final class RunDirectory {
         } catch (IOException | RuntimeException e) {
             throw new BadInputException("--out " + out + ": cannot open (" + e.getMessage() + ")", e);
         }
-    }
-
-    Path root() {
-        return root;
     }
 
     Path file(String name) {
@@ -78,8 +61,8 @@ final class RunDirectory {
             return;
         }
         try {
-            fs.mkdirs(new Path(root, "checkpoints"));
-            writeText("run.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+            fs.mkdirs(new Path(root, RunLayout.CHECKPOINTS));
+            writeText(RunLayout.RUN, RunLayout.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         } catch (IOException e) {
             throw new UncheckedIOException("--out " + root + ": " + e.getMessage(), e);
         }
@@ -92,7 +75,7 @@ final class RunDirectory {
      */
     boolean check(TrainConfig config) {
         Map<String, Object> mine = identity(config);
-        Path runFile = file("run.json");
+        Path runFile = file(RunLayout.RUN);
         try {
             if (fs.exists(runFile)) {
                 Map<String, Object> theirs = identity(readRun(runFile));
@@ -113,7 +96,7 @@ final class RunDirectory {
                 return true;
             }
             if (config.resume()) {
-                throw new BadInputException("--resume: nothing to resume in --out " + root + " (no run.json)");
+                throw new BadInputException("--resume: nothing to resume in --out " + root + " (no " + RunLayout.RUN + ")");
             }
             if (fs.exists(root) && fs.listStatus(root).length > 0) {
                 throw new BadInputException("--out " + root + " is not empty and holds no captioner run; "
@@ -127,16 +110,14 @@ final class RunDirectory {
 
     /** The settings that decide a run's result; a resumed run must match them all. */
     private static Map<String, Object> identity(TrainConfig c) {
-        Map<String, Object> m = new TreeMap<>(JSON.convertValue(c, Map.class));
-        for (String free : List.of("resume", "printEvery", "checkpointEvery", "keepCheckpoints", "master", "out")) {
-            m.remove(free);
-        }
+        Map<String, Object> m = new TreeMap<>(RunLayout.JSON.convertValue(c, Map.class));
+        m.keySet().removeAll(RunLayout.Run.FREE);
         return m;
     }
 
     private TrainConfig readRun(Path runFile) throws IOException {
         try (InputStream in = fs.open(runFile)) {
-            return JSON.readValue(in, TrainConfig.class);
+            return RunLayout.JSON.readValue(in, TrainConfig.class);
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(runFile + ": not a readable run description (" + e.getMessage() + ")", e);
         }
@@ -159,7 +140,7 @@ final class RunDirectory {
 
     /** Writes a checkpoint under checkpoints/ and deletes all but the newest {@code keep}. */
     void putCheckpoint(Checkpoint checkpoint, int keep) {
-        putH5(checkpoint, new Path(new Path(root, "checkpoints"), String.format("ckpt-%09d.h5", checkpoint.iteration())));
+        putH5(checkpoint, new Path(new Path(root, RunLayout.CHECKPOINTS), RunLayout.checkpointName(checkpoint.iteration())));
         List<Path> all = checkpoints();
         for (int i = 0; i < all.size() - keep; i++) {
             try {
@@ -172,7 +153,7 @@ final class RunDirectory {
 
     /** Writes the final model file. */
     void putModel(Checkpoint checkpoint) {
-        putH5(checkpoint, file("model.h5"));
+        putH5(checkpoint, file(RunLayout.MODEL));
     }
 
     private void putH5(Checkpoint checkpoint, Path target) {
@@ -193,13 +174,13 @@ final class RunDirectory {
     /** Checkpoint files, oldest first. */
     List<Path> checkpoints() {
         try {
-            Path dir = new Path(root, "checkpoints");
+            Path dir = new Path(root, RunLayout.CHECKPOINTS);
             if (!fs.exists(dir)) {
                 return List.of();
             }
             List<Path> out = new ArrayList<>();
             for (FileStatus s : fs.listStatus(dir)) {
-                if (CHECKPOINT.matcher(s.getPath().getName()).matches()) {
+                if (RunLayout.isCheckpoint(s.getPath().getName())) {
                     out.add(s.getPath());
                 }
             }
@@ -218,15 +199,6 @@ final class RunDirectory {
         }
         Path newest = all.get(all.size() - 1);
         return Optional.of(LocalCopy.read(newest.toString(), conf, local -> Checkpoint.read(local, newest.toString(), dtype)));
-    }
-
-    /** Iteration number in a checkpoint file name. */
-    static long iterationOf(Path checkpoint) {
-        Matcher m = CHECKPOINT.matcher(checkpoint.getName());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a checkpoint name: " + checkpoint);
-        }
-        return Long.parseLong(m.group(1));
     }
 
     FileSystem fs() {

@@ -169,7 +169,7 @@ class BleuTest {
     void smoothingNamesAreNltks() {
         assertEquals(Bleu.Smoothing.METHOD1, Bleu.Smoothing.parse("method1"));
         assertEquals(Bleu.Smoothing.NONE, Bleu.Smoothing.parse("none"));
-        String msg = assertThrows(IllegalArgumentException.class, () -> Bleu.Smoothing.parse("method7")).getMessage();
+        String msg = assertThrows(captioner.BadInputException.class, () -> Bleu.Smoothing.parse("method7")).getMessage();
         assertTrue(msg.startsWith("--smoothing is 'method7'; expected none or method1"), msg);
     }
 }
