@@ -44,6 +44,11 @@ public final class Main {
 
     /** Runs the command line and returns its exit status (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with every subcommand, the error policy and train's defaults file. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::handle);
         // train's option defaults from a properties file (key = option name without dashes); flags win. Only train
@@ -53,7 +58,7 @@ public final class Main {
             cli.getSubcommands().get("train")
                     .setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(new java.io.File(conf)));
         }
-        return cli.execute(args);
+        return cli;
     }
 
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {

@@ -118,6 +118,67 @@ class TrainerTest {
         assertEquals(12, Files.readAllLines(cut.resolve("metrics.jsonl")).size(), "lines after the checkpoint are replaced");
     }
 
+    /** Writes down every event it hears, and keeps each iteration's metrics. */
+    private static final class Recorder implements TrainingListener {
+        final List<String> events = new java.util.ArrayList<>();
+        final List<IterationMetrics> iterations = new java.util.ArrayList<>();
+
+        @Override
+        public void runStarted(Start start) {
+            events.add("started at " + start.firstIteration() + " of " + start.totalIterations());
+        }
+
+        @Override
+        public void iterationDone(IterationMetrics metrics) {
+            iterations.add(metrics);
+        }
+
+        @Override
+        public void checkpointDue(Checkpoint checkpoint) {
+            events.add("checkpoint " + checkpoint.iteration());
+        }
+
+        @Override
+        public void runEnded(End end) {
+            events.add("ended at " + end.result().iterations() + ", model " + end.model().iteration());
+        }
+
+        @Override
+        public void runFailed(RuntimeException failure) {
+            events.add("failed: " + failure.getMessage());
+        }
+    }
+
+    @Test
+    void aListenerSeesEveryIterationsRecordAndEachEventOnce() throws IOException {
+        Path out = tmp.resolve("listened");
+        Recorder recorder = new Recorder();
+        new Trainer(SparkTesting.spark(), config(out.toString(), 12, false), SparkTesting.input(DATA, 3), quiet())
+                .listen(recorder).run();
+        assertEquals(List.of("started at 0 of 12", "checkpoint 5", "checkpoint 10", "checkpoint 12",
+                "ended at 12, model 12"), recorder.events);
+        List<String> lines = Files.readAllLines(out.resolve(RunLayout.METRICS));
+        assertEquals(12, recorder.iterations.size());
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(lines.get(i), RunLayout.JSON.writeValueAsString(recorder.iterations.get(i).record()),
+                    "the listener's record is the logged line");
+            assertEquals(i + 1, recorder.iterations.get(i).iteration());
+            assertEquals(20, recorder.iterations.get(i).captions());
+        }
+    }
+
+    @Test
+    void aFailedRunTellsItsListeners() {
+        Recorder recorder = new Recorder();
+        TrainConfig c = config(tmp.resolve("nan-listened").toString(), 50, false).toBuilder().cell(CellType.RNN)
+                .updateRule(UpdateRuleType.SGD).learningRate(1e30).lrDecay(1.0).seed(1).build();
+        assertThrows(TrainingFailedException.class, () -> new Trainer(SparkTesting.spark(), c,
+                SparkTesting.input(DATA, 3), quiet()).listen(recorder).run());
+        String last = recorder.events.get(recorder.events.size() - 1);
+        assertTrue(last.startsWith("failed: the ") && last.contains("parameters were not updated"), last);
+        assertFalse(recorder.events.stream().anyMatch(e -> e.startsWith("ended")), recorder.events.toString());
+    }
+
     @Test
     void initWarmStartsFromAnotherRunsModelInferringItsSizes() {
         Path first = tmp.resolve("first");
