@@ -116,17 +116,17 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // Everything the flags alone decide is checked before Spark starts.
-        TrainConfig.Builder flags = flags();
-        TrainConfig checked = flags.partitions(partitions == null ? 1 : partitions)
+        // Everything the flags alone decide is checked before Spark starts; partitions and master wait for it.
+        TrainConfig checked = flags().partitions(partitions == null ? 1 : partitions)
                 .master(master == null ? SparkSessions.DEFAULT_MASTER : master).build();
         Trainer.checkOutput(checked, new org.apache.hadoop.conf.Configuration());
-        SparkSessions.with(master, "captioner train", spark -> train(spark, flags));
+        SparkSessions.with(master, "captioner train", spark -> train(spark, checked));
         return 0;
     }
 
-    private Trainer.Result train(SparkSession spark, TrainConfig.Builder flags) {
-        TrainConfig config = flags.partitions(partitions == null ? spark.sparkContext().defaultParallelism() : partitions)
+    private Trainer.Result train(SparkSession spark, TrainConfig checked) {
+        TrainConfig config = checked.toBuilder()
+                .partitions(partitions == null ? spark.sparkContext().defaultParallelism() : partitions)
                 .master(spark.sparkContext().master()).build();
         try (TrainingData data = TrainingData.open(spark, config.data(), config.features(), config.maxTrain(),
                 config.seed())) {

@@ -5,6 +5,7 @@ import captioner.data.AtomicWrites;
 import captioner.data.LocalCopy;
 import captioner.model.Checkpoint;
 import captioner.tensor.DType;
+import com.fasterxml.jackson.core.type.TypeReference;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -110,7 +111,7 @@ final class RunDirectory {
 
     /** The settings that decide a run's result; a resumed run must match them all. */
     private static Map<String, Object> identity(TrainConfig c) {
-        Map<String, Object> m = new TreeMap<>(RunLayout.JSON.convertValue(c, Map.class));
+        Map<String, Object> m = new TreeMap<>(RunLayout.JSON.convertValue(c, new TypeReference<Map<String, Object>>() { }));
         m.keySet().removeAll(RunLayout.Run.FREE);
         return m;
     }
