@@ -119,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
         // Everything the flags alone decide is checked before Spark starts; partitions and master wait for it.
         TrainConfig checked = flags().partitions(partitions == null ? 1 : partitions)
                 .master(master == null ? SparkSessions.DEFAULT_MASTER : master).build();
-        Trainer.checkOutput(checked, new org.apache.hadoop.conf.Configuration());
+        Trainer.checkOutput(checked, new org.apache.hadoop.conf.Configuration(), partitions != null);
         SparkSessions.with(master, "captioner train", spark -> train(spark, checked));
         return 0;
     }

@@ -58,7 +58,7 @@ final class RunDirectory {
      * run.json.
      */
     void claim(TrainConfig config) {
-        if (check(config)) {
+        if (check(config, List.of())) {
             return;
         }
         try {
@@ -73,9 +73,12 @@ final class RunDirectory {
      * Checks, without writing, that {@code config} may use this directory: a new or empty one for a
      * new run; one holding the same run (the settings that decide the result match) for --resume.
      * Returns whether it already holds the run.
+     *
+     * @param unknown settings not known yet (run.json keys), left out of the comparison
      */
-    boolean check(TrainConfig config) {
+    boolean check(TrainConfig config, List<String> unknown) {
         Map<String, Object> mine = identity(config);
+        mine.keySet().removeAll(unknown);
         Path runFile = file(RunLayout.RUN);
         try {
             if (fs.exists(runFile)) {

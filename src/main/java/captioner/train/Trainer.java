@@ -64,9 +64,16 @@ public final class Trainer {
      */
     public static final String FAIL_TASK_ONCE = "spark.captioner.failTaskOnce";
 
-    /** Refuses an unusable --out before any data is read (nothing is written). */
-    public static void checkOutput(TrainConfig config, org.apache.hadoop.conf.Configuration conf) {
-        new RunDirectory(config.out(), conf).check(config);
+    /**
+     * Refuses an unusable --out before any data is read (nothing is written).
+     *
+     * @param partitionsKnown false when the partition count waits for Spark (its default parallelism): a resumed
+     *                        run's partitions are then compared once the run starts
+     */
+    public static void checkOutput(TrainConfig config, org.apache.hadoop.conf.Configuration conf,
+                                   boolean partitionsKnown) {
+        new RunDirectory(config.out(), conf).check(config,
+                partitionsKnown ? List.of() : List.of(RunLayout.Run.PARTITIONS));
     }
 
     /** Adds a listener, told of the run after the metrics log, checkpoints, loss plot and progress lines. */

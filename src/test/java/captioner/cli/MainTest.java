@@ -113,6 +113,22 @@ class MainTest {
     private static final int EXIT_BAD_INPUT_CODE = Main.EXIT_BAD_INPUT;
 
     @Test
+    void resumeWithoutPartitionsComparesThemOnceSparkKnowsThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        java.nio.file.Path data = tmp.resolve("data");
+        captioner.data.SyntheticDataset.write(data, 20, 2);
+        String[] args = {"train", "--data", data.toString(), "--out", tmp.resolve("run").toString(), "--cell", "rnn",
+            "--hidden", "8", "--wordvec", "8", "--batch-size", "10", "--iterations", "2"};
+        Object[] first = run(args);
+        assertEquals(0, first[0], (String) first[2]);
+        String[] resume = java.util.Arrays.copyOf(args, args.length + 1);
+        resume[args.length] = "--resume";
+        Object[] r = run(resume);
+        assertEquals(0, r[0], "the check before Spark starts does not take the partitions to be 1:\n" + r[2]);
+        assertTrue(((String) r[1]).contains("resuming from iteration 2"), (String) r[1]);
+    }
+
+    @Test
     void trainReadsOptionDefaultsFromThePropertiesFileAndFlagsWin() throws java.io.IOException {
         java.nio.file.Path conf = java.nio.file.Files.createTempFile("captioner", ".properties");
         java.nio.file.Files.writeString(conf, "batch-size = 7\nout = /tmp/from-conf\n");
