@@ -8,6 +8,7 @@ import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
 import captioner.model.ModelFit;
 import captioner.tensor.DType;
+import captioner.train.RunLayout;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 
@@ -27,12 +28,12 @@ public record ModelFile(String flag, String path, Checkpoint checkpoint) {
         HadoopLocation loc = HadoopLocation.of(pathOrUri, conf);
         FileStatus status = loc.statusOrNull();
         if (status == null) {
-            throw new BadInputException(source + ": no such file; expected a model.h5 or checkpoint written by "
+            throw new BadInputException(source + ": no such file; expected a " + RunLayout.MODEL + " or checkpoint written by "
                     + "'captioner train'");
         }
         if (!status.isFile()) {
-            throw new BadInputException(source + ": is a directory; expected a model.h5 or checkpoint file (a run's "
-                    + "model is OUT/model.h5)");
+            throw new BadInputException(source + ": is a directory; expected a " + RunLayout.MODEL + " or checkpoint file "
+                    + "(a run's model is OUT/" + RunLayout.MODEL + ")");
         }
         Checkpoint c = LocalCopy.read(loc.path().toString(), conf, p -> Checkpoint.read(p, source, DType.FLOAT32));
         return new ModelFile(flag, pathOrUri, c);

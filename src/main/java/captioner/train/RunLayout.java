@@ -25,6 +25,8 @@ public final class RunLayout {
     public static final String METRICS = "metrics.jsonl";
     public static final String LOSS_PLOT = "loss.png";
     public static final String CHECKPOINTS = "checkpoints";
+    /** The checkpoints' names as a shell pattern, for help texts. */
+    public static final String CHECKPOINT_GLOB = "ckpt-*.h5";
 
     private static final Pattern CHECKPOINT = Pattern.compile("ckpt-(\\d{9})\\.h5");
 
