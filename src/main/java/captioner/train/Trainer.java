@@ -29,6 +29,8 @@ import java.util.Optional;
  * gradient of its share of the minibatch ({@link PartitionGradient}); the sums come back through an
  * ordered reduction tree ({@link GradientSum}); the driver divides by the batch size, optionally
  * clips, and applies the update rule. Epoch arithmetic and learning-rate decay are cs231n's solver's.
+ * The loop only computes: what it measured and when a checkpoint is due go to {@link TrainingListener}s
+ * (OUT/metrics.jsonl, checkpoints and model.h5, loss.png, the progress lines, and any {@link #listen added} one).
  */
 public final class Trainer {
 
