@@ -15,8 +15,8 @@ import java.io.UncheckedIOException;
  * <ul>
  *   <li>{@link BadInputException}, input the user can fix: "error: ..." and exit {@value #EXIT_BAD_INPUT}
  *       (as picocli's own usage errors);</li>
- *   <li>a run or check that failed ({@link TrainingFailedException}, an I/O failure; a failed gradient check
- *       returns its status): "failed: ..." and exit {@value #EXIT_FAILED};</li>
+ *   <li>a run or check that failed ({@link TrainingFailedException}, a Spark job or I/O failure; a failed
+ *       gradient check returns its status): "failed: ..." and exit {@value #EXIT_FAILED};</li>
  *   <li>anything else is a bug in our code ({@code IllegalArgumentException}, {@code NullPointerException}, ...),
  *       never shown as bad input: "internal error: ..." and exit {@value #EXIT_FAILED}.</li>
  * </ul>
@@ -66,7 +66,9 @@ public final class Main {
         boolean verbose = root != null && root.verbose;
         PrintWriter err = cli.getErr();
         boolean badInput = e instanceof BadInputException;
-        boolean failed = e instanceof TrainingFailedException || e instanceof UncheckedIOException;
+        // A Spark job that failed (a lost executor, a task out of retries) is a failed run, as an I/O error is.
+        boolean failed = e instanceof TrainingFailedException || e instanceof UncheckedIOException
+                || e instanceof org.apache.spark.SparkException;
         // A bug's class says as much as its message (a NullPointerException may have none).
         err.println(badInput ? "error: " + e.getMessage() : failed ? "failed: " + e.getMessage() : "internal error: " + e);
         if (verbose) {

@@ -21,20 +21,20 @@ class ErrorPolicyTest {
     /** A command that throws what it is given. */
     @Command(name = "throw")
     static final class Thrower implements Callable<Integer> {
-        private final Supplier<RuntimeException> failure;
+        private final Supplier<Exception> failure;
 
-        Thrower(Supplier<RuntimeException> failure) {
+        Thrower(Supplier<Exception> failure) {
             this.failure = failure;
         }
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             throw failure.get();
         }
     }
 
     /** Runs {@code throw} (after any of {@code before}, e.g. --verbose) with Main's policy; returns {exit, stderr}. */
-    private static Object[] run(Supplier<RuntimeException> failure, String... before) {
+    private static Object[] run(Supplier<Exception> failure, String... before) {
         CommandLine cli = Main.commandLine();
         cli.addSubcommand("throw", new Thrower(failure));
         StringWriter err = new StringWriter();
@@ -84,6 +84,13 @@ class ErrorPolicyTest {
         Object[] r = run(() -> new TrainingFailedException("the loss is NaN at iteration 3"));
         assertEquals(Main.EXIT_FAILED, r[0]);
         assertTrue(((String) r[1]).startsWith("failed: the loss is NaN at iteration 3"), (String) r[1]);
+    }
+
+    @Test
+    void aFailedSparkJobIsExitOneFailed() {
+        Object[] r = run(() -> new org.apache.spark.SparkException("Job aborted: task 3 failed 4 times"));
+        assertEquals(Main.EXIT_FAILED, r[0]);
+        assertTrue(((String) r[1]).startsWith("failed: Job aborted"), (String) r[1]);
     }
 
     @Test
