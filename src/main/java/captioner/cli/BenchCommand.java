@@ -1,9 +1,11 @@
 package captioner.cli;
 
+import captioner.BadInputException;
 import captioner.model.CaptioningModel;
 import captioner.model.CellType;
 import captioner.model.ModelConfig;
 import captioner.optim.UpdateRule;
+import captioner.optim.UpdateRuleType;
 import captioner.tensor.Blas;
 import captioner.tensor.DType;
 import captioner.tensor.FloatMath;
@@ -72,10 +74,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DType type = DType.parse(dtype);
-        List<CellType> cells = cell.equalsIgnoreCase("both") ? List.of(CellType.LSTM, CellType.RNN) : List.of(CellType.parse(cell));
+        DType type = Flags.parse("--dtype", dtype, DType::parse);
+        List<CellType> cells = cell.equalsIgnoreCase("both") ? List.of(CellType.LSTM, CellType.RNN) : List.of(Flags.parse("--cell", cell, CellType::parse));
         if (batchSize < 1 || captionLength < 2 || warmup < 0 || seconds <= 0 || jitWarmup < 0) {
-            throw new IllegalArgumentException("--batch-size must be >= 1, --caption-length >= 2, --warmup >= 0, "
+            throw new BadInputException("--batch-size must be >= 1, --caption-length >= 2, --warmup >= 0, "
                     + "--jit-warmup >= 0 and --seconds > 0");
         }
         System.out.printf("BLAS %s, float32 math %s, %d cores, OPENBLAS_CORETYPE=%s%n", Blas.implementation(),
@@ -120,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
     private double[] measure(ModelConfig config, DType type) {
         Random rng = new Random(1);
         CaptioningModel model = CaptioningModel.initialized(config, type, 1);
-        UpdateRule adam = UpdateRule.create("adam", model.layout().size(), type);
+        UpdateRule adam = UpdateRuleType.ADAM.create(model.layout().size(), type);
         Tensor grads = model.layout().zeros(type);
         Tensor features = Tensor.zeros(type, batchSize, config.inputDim());
         for (int i = 0; i < features.size(); i++) {

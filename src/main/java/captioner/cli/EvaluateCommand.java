@@ -6,6 +6,7 @@ import captioner.eval.Evaluation;
 import captioner.eval.ModelFile;
 import captioner.eval.OutputFile;
 import captioner.eval.SampleLines;
+import captioner.train.RunLayout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
@@ -26,7 +27,8 @@ final class EvaluateCommand implements Callable<Integer> {
     private static final int SHOWN_SAMPLES = 3;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT",
-            description = "A model file written by train (OUT/model.h5 or OUT/checkpoints/ckpt-*.h5).")
+            description = "A model file written by train (OUT/" + RunLayout.MODEL + " or OUT/" + RunLayout.CHECKPOINTS
+                    + "/" + RunLayout.CHECKPOINT_GLOB + ").")
     String checkpoint;
 
     @Mixin

@@ -4,6 +4,7 @@ import captioner.model.CaptioningModel;
 import captioner.model.CellType;
 import captioner.model.GradientCheck;
 import captioner.model.ModelConfig;
+import captioner.model.ModelFit;
 import captioner.tensor.DType;
 import captioner.tensor.Shapes;
 import captioner.tensor.Tensor;
@@ -51,7 +52,7 @@ final class GradcheckCommand implements Callable<Integer> {
         if (checkpoint != null) {
             return report(List.of(checkCheckpoint()), "the checkpoint");
         }
-        List<CellType> cells = cell.equalsIgnoreCase("both") ? List.of(CellType.values()) : List.of(CellType.parse(cell));
+        List<CellType> cells = cell.equalsIgnoreCase("both") ? List.of(CellType.values()) : List.of(Flags.parse("--cell", cell, CellType::parse));
         List<Checked> checked = new java.util.ArrayList<>();
         for (CellType c : cells) {
             checked.add(new Checked(c, checkRandomModel(c)));
@@ -92,14 +93,8 @@ final class GradcheckCommand implements Callable<Integer> {
             captioner.model.Checkpoint ckpt = captioner.io.LocalCopy.read(file,
                     p -> captioner.model.Checkpoint.read(p, checkpoint, DType.FLOAT64));
             try (captioner.data.TrainingData td = captioner.data.TrainingData.open(spark, data, null, null, seed)) {
-                if (!td.vocab().words().equals(ckpt.vocab().words())) {
-                    throw new captioner.BadInputException("--checkpoint " + checkpoint + ": its vocabulary ("
-                            + ckpt.vocab().size() + " words) is not the data's (" + td.vocab().size() + " words)");
-                }
-                if (td.featureDim() != ckpt.model().inputDim()) {
-                    throw new captioner.BadInputException("--checkpoint " + checkpoint + ": it expects features of width "
-                            + ckpt.model().inputDim() + " but the data's are " + td.featureDim() + " wide");
-                }
+                ModelFit.check("--checkpoint " + checkpoint, ckpt.vocab(), ckpt.model(),
+                        InferenceOptions.dataName(data), td.vocab(), td.featureDim());
                 captioner.data.CaptionShard shard = td.shards("train", 1).first();
                 int n = Math.min(captions, shard.numCaptions());
                 int length = shard.captionLength();

@@ -1,14 +1,27 @@
 package captioner.cli;
 
 import captioner.BadInputException;
+import captioner.train.TrainingFailedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 
-/** {@code captioner}: every subcommand, and the one place that turns failures into messages and exit codes. */
+/**
+ * {@code captioner}: every subcommand, and the one place that turns failures into messages and exit codes:
+ * <ul>
+ *   <li>{@link BadInputException}, input the user can fix: "error: ..." and exit {@value #EXIT_BAD_INPUT}
+ *       (as picocli's own usage errors);</li>
+ *   <li>a run or check that failed ({@link TrainingFailedException}, a Spark job or I/O failure; a failed
+ *       gradient check returns its status): "failed: ..." and exit {@value #EXIT_FAILED};</li>
+ *   <li>anything else is a bug in our code ({@code IllegalArgumentException}, {@code NullPointerException}, ...),
+ *       never shown as bad input: "internal error: ..." and exit {@value #EXIT_FAILED}.</li>
+ * </ul>
+ * The stack trace is printed under {@code --verbose}; failures and internal errors otherwise say how to get it.
+ */
 @Command(name = "captioner",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
@@ -19,7 +32,7 @@ import java.io.PrintWriter;
 public final class Main {
     /** Exit status for input or flags the user can fix. */
     public static final int EXIT_BAD_INPUT = 2;
-    /** Exit status for a check or run that failed (gradient check, non-finite loss, internal error). */
+    /** Exit status for a check or run that failed (gradient check, non-finite loss) and for internal errors. */
     public static final int EXIT_FAILED = 1;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
@@ -31,6 +44,11 @@ public final class Main {
 
     /** Runs the command line and returns its exit status (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with every subcommand, the error policy and train's defaults file. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::handle);
         // train's option defaults from a properties file (key = option name without dashes); flags win. Only train
@@ -40,22 +58,26 @@ public final class Main {
             cli.getSubcommands().get("train")
                     .setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(new java.io.File(conf)));
         }
-        return cli.execute(args);
+        return cli;
     }
 
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         Main root = cli.getCommandSpec().root().userObject() instanceof Main m ? m : null;
         boolean verbose = root != null && root.verbose;
         PrintWriter err = cli.getErr();
-        boolean userError = e instanceof BadInputException || e instanceof IllegalArgumentException;
-        err.println((userError ? "error: " : "failed: ") + e.getMessage());
+        boolean badInput = e instanceof BadInputException;
+        // A Spark job that failed (a lost executor, a task out of retries) is a failed run, as an I/O error is.
+        boolean failed = e instanceof TrainingFailedException || e instanceof UncheckedIOException
+                || e instanceof org.apache.spark.SparkException;
+        // A bug's class says as much as its message (a NullPointerException may have none).
+        err.println(badInput ? "error: " + e.getMessage() : failed ? "failed: " + e.getMessage() : "internal error: " + e);
         if (verbose) {
             e.printStackTrace(err);
-        } else if (!userError) {
+        } else if (!badInput) {
             err.println("(run with --verbose for the stack trace)");
         }
         err.flush();
-        return userError ? EXIT_BAD_INPUT : EXIT_FAILED;
+        return badInput ? EXIT_BAD_INPUT : EXIT_FAILED;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

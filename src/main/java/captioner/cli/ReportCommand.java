@@ -9,6 +9,7 @@ import captioner.eval.ModelFile;
 import captioner.eval.OutputFile;
 import captioner.eval.ReportPage;
 import captioner.eval.RunFiles;
+import captioner.train.RunLayout;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,10 +64,10 @@ final class ReportCommand implements Callable<Integer> {
         Configuration conf = SparkSessions.hadoopConfiguration();
         RunFiles files = RunFiles.read(run, conf);
         OutputFile target = OutputFile.of("--out", out == null ? files.file(RunFiles.REPORT) : out, conf);
-        ModelFile model = ModelFile.read("--run", files.file(RunFiles.MODEL), conf);
-        String data = options.data != null ? options.data : files.setting("data");
+        ModelFile model = ModelFile.read("--run", files.file(RunLayout.MODEL), conf);
+        String data = options.data != null ? options.data : files.setting(RunLayout.Run.DATA);
         SparkSessions.with(options.master, "captioner report", spark -> {
-            Evaluation e = options.evaluate(spark, model, data, options.data != null ? null : files.setting("features"),
+            Evaluation e = options.evaluate(spark, model, data, options.data != null ? null : files.setting(RunLayout.Run.FEATURES),
                     decoders, evaluation.max, true, smooth, true);
             double[] iterations = files.iterations();
             double[] losses = files.losses();

@@ -7,6 +7,7 @@ import captioner.eval.Evaluation;
 import captioner.eval.ModelFile;
 import captioner.eval.OutputFile;
 import captioner.eval.SampleLines;
+import captioner.train.RunLayout;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +27,8 @@ final class SampleCommand implements Callable<Integer> {
     static final int DEFAULT_COUNT = 10;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT",
-            description = "A model file written by train (OUT/model.h5 or OUT/checkpoints/ckpt-*.h5).")
+            description = "A model file written by train (OUT/" + RunLayout.MODEL + " or OUT/" + RunLayout.CHECKPOINTS
+                    + "/" + RunLayout.CHECKPOINT_GLOB + ").")
     String checkpoint;
 
     @Mixin

@@ -3,6 +3,7 @@ package captioner.cli;
 import captioner.data.FeatureKind;
 import captioner.data.TrainingData;
 import captioner.model.CellType;
+import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
 import captioner.train.TrainConfig;
 import captioner.train.Trainer;
@@ -12,7 +13,23 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-/** The main job: synchronous data-parallel training on Spark. */
+/**
+ * The main job: synchronous data-parallel training on Spark. Each option is a {@link TrainConfig} setting
+ * of the same name: the flag is {@code --} and the setting's name in kebab case, the properties key
+ * ({@code conf/captioner.properties}) the flag without dashes. TrainConfig's validation names settings by
+ * these flags:
+ * <pre>
+ * data       --data              fullBatch       --full-batch        out              --out
+ * features   --features          maxTrain        --max-train         checkpointEvery  --checkpoint-every
+ * cell       --cell              partitions      --partitions        keepCheckpoints  --keep-checkpoints
+ * hidden     --hidden            master          --master            resume           --resume
+ * wordvec    --wordvec           seed            --seed              init             --init
+ * updateRule --update-rule       dtype           --dtype             printEvery       --print-every
+ * learningRate --learning-rate   clipNorm        --clip-norm         treeDepth        --tree-depth
+ * lrDecay    --lr-decay          batchSize       --batch-size
+ * epochs     --epochs            iterations      --iterations
+ * </pre>
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a captioning model on Spark (the embedded default dataset without --data).",
             "Options may also come from conf/captioner.properties (key = option name without dashes); flags win."})
@@ -37,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--update-rule", paramLabel = "RULE",
             description = "sgd, sgd_momentum, rmsprop or adam (default: ${DEFAULT-VALUE}).")
-    String updateRule = TrainConfig.DEFAULT_UPDATE_RULE;
+    String updateRule = TrainConfig.DEFAULT_UPDATE_RULE.label();
 
     @Option(names = "--learning-rate", paramLabel = "LR", description = "Initial learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate = TrainConfig.DEFAULT_LEARNING_RATE;
@@ -99,22 +116,23 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // Everything the flags alone decide is checked before Spark starts.
-        TrainConfig checked = config(partitions == null ? 1 : partitions, master == null ? SparkSessions.DEFAULT_MASTER : master);
-        Trainer.checkOutput(checked, SparkSessions.hadoopConfiguration());
+        // Everything the flags alone decide is checked before Spark starts; partitions and master wait for it.
+        TrainConfig checked = flags().partitions(partitions == null ? 1 : partitions)
+                .master(master == null ? SparkSessions.DEFAULT_MASTER : master).build();
+        Trainer.checkOutput(checked, SparkSessions.hadoopConfiguration(), partitions != null);
         if (init != null) {
             FlagFiles.existing("--init", init);
         }
-        SparkSessions.with(master, "captioner train", spark -> train(spark));
+        SparkSessions.with(master, "captioner train", spark -> train(spark, checked));
         return 0;
     }
 
-    private Trainer.Result train(SparkSession spark) {
-        TrainConfig config = config(partitions == null ? spark.sparkContext().defaultParallelism() : partitions,
-                spark.sparkContext().master());
-        try (TrainingData data = TrainingData.open(spark, config.data(),
-                config.features() == null ? null : FeatureKind.parse(config.features()),
-                config.maxTrain(), config.seed())) {
+    private Trainer.Result train(SparkSession spark, TrainConfig checked) {
+        TrainConfig config = checked.toBuilder()
+                .partitions(partitions == null ? spark.sparkContext().defaultParallelism() : partitions)
+                .master(spark.sparkContext().master()).build();
+        try (TrainingData data = TrainingData.open(spark, config.data(), config.features(), config.maxTrain(),
+                config.seed())) {
             System.out.println("data: " + data.source());
             Trainer.Input input = new Trainer.Input(data.vocab(), data.shards("train", config.partitions()),
                     data.featureDim(), data.captionLength());
@@ -122,9 +140,14 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private TrainConfig config(int parts, String sparkMaster) {
-        return new TrainConfig(data, features, CellType.parse(cell), hidden, wordvec, updateRule, learningRate, lrDecay,
-                batchSize, epochs, iterations, fullBatch, maxTrain, parts, sparkMaster, seed, DType.parse(dtype), clipNorm,
-                out, checkpointEvery, keepCheckpoints, resume, init, printEvery, treeDepth);
+    /** The settings the flags give; partitions and master wait for Spark. */
+    private TrainConfig.Builder flags() {
+        return TrainConfig.builder().data(data).features(Flags.parseOrNull("--features", features, FeatureKind::parse))
+                .cell(Flags.parse("--cell", cell, CellType::parse)).hidden(hidden).wordvec(wordvec)
+                .updateRule(Flags.parse("--update-rule", updateRule, UpdateRuleType::parse)).learningRate(learningRate)
+                .lrDecay(lrDecay).batchSize(batchSize).epochs(epochs).iterations(iterations).fullBatch(fullBatch)
+                .maxTrain(maxTrain).seed(seed).dtype(Flags.parse("--dtype", dtype, DType::parse)).clipNorm(clipNorm)
+                .out(out).checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).resume(resume).init(init)
+                .printEvery(printEvery).treeDepth(treeDepth);
     }
 }

@@ -90,9 +90,6 @@ public final class TrainingData implements AutoCloseable {
      */
     public static TrainingData open(SparkSession spark, String dataUri, FeatureKind kind, Integer maxTrain,
                                     long seed) {
-        if (maxTrain != null && maxTrain < 1) {
-            throw new BadInputException("--max-train is " + maxTrain + "; expected at least 1 training caption");
-        }
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         if (dataUri == null) {
             if (kind == FeatureKind.FC7) {

@@ -19,11 +19,11 @@ public final class TrainingSubset {
 
     /**
      * @return the caption rows to keep, ascending: all rows when {@code maxTrain >= numCaptions}
-     * @throws BadInputException if {@code maxTrain < 1}
+     * @throws BadInputException if {@code maxTrain < 1}: the one check of a subset's size (readers leave it here)
      */
     public static int[] rows(int numCaptions, int maxTrain, long seed) {
         if (maxTrain < 1) {
-            throw new BadInputException("maxTrain is " + maxTrain + "; expected at least 1 training caption");
+            throw new BadInputException("a training subset of " + maxTrain + " captions: expected at least 1");
         }
         int[] rows = new int[numCaptions];
         for (int i = 0; i < numCaptions; i++) {

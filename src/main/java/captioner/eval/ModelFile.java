@@ -6,11 +6,12 @@ import captioner.io.LocalCopy;
 import captioner.io.Location;
 import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
+import captioner.model.ModelFit;
 import captioner.tensor.DType;
+import captioner.train.RunLayout;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 
-import java.util.List;
 
 /**
  * A model read for inference from a checkpoint file that {@code train} wrote (OUT/model.h5 or one of
@@ -27,12 +28,12 @@ public record ModelFile(String flag, String path, Checkpoint checkpoint) {
         String source = flag + " " + loc;
         FileStatus status = loc.statusOrNull();
         if (status == null) {
-            throw new BadInputException(source + ": no such file; expected a model.h5 or checkpoint written by "
+            throw new BadInputException(source + ": no such file; expected a " + RunLayout.MODEL + " or checkpoint written by "
                     + "'captioner train'");
         }
         if (!status.isFile()) {
-            throw new BadInputException(source + ": is a directory; expected a model.h5 or checkpoint file (a run's "
-                    + "model is OUT/model.h5)");
+            throw new BadInputException(source + ": is a directory; expected a " + RunLayout.MODEL + " or checkpoint file "
+                    + "(a run's model is OUT/" + RunLayout.MODEL + ")");
         }
         Checkpoint c = LocalCopy.read(loc, p -> Checkpoint.read(p, source, DType.FLOAT32));
         return new ModelFile(flag, pathOrUri, c);
@@ -53,24 +54,6 @@ public record ModelFile(String flag, String path, Checkpoint checkpoint) {
      * @param dataName how the user named the data, e.g. "--data ~/coco" or "the embedded default dataset"
      */
     public void checkFits(TrainingData data, String dataName) {
-        List<String> mine = checkpoint.vocab().words();
-        List<String> theirs = data.vocab().words();
-        if (!mine.equals(theirs)) {
-            int i = 0;
-            while (i < Math.min(mine.size(), theirs.size()) && mine.get(i).equals(theirs.get(i))) {
-                i++;
-            }
-            String where = i < Math.min(mine.size(), theirs.size())
-                    ? "; word " + i + " is '" + mine.get(i) + "' in the model and '" + theirs.get(i) + "' in the data"
-                    : "";
-            throw new BadInputException(source() + ": the model's vocabulary (" + mine.size() + " words) differs from "
-                    + "that of " + dataName + " (" + theirs.size() + " words)" + where + "; expected the data the model "
-                    + "was trained on");
-        }
-        if (config().inputDim() != data.featureDim()) {
-            throw new BadInputException(source() + ": the model takes features of width " + config().inputDim()
-                    + " (W_proj) but " + dataName + " has features of width " + data.featureDim() + " ("
-                    + data.featureKind() + "); expected the features the model was trained on");
-        }
+        ModelFit.check(source(), checkpoint.vocab(), config(), dataName, data.vocab(), data.featureDim());
     }
 }

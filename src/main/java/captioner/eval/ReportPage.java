@@ -3,6 +3,7 @@ package captioner.eval;
 import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
 import captioner.model.Vocabulary;
+import captioner.train.RunLayout;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -72,19 +73,19 @@ public final class ReportPage {
                 checkpoint.iteration(), checkpoint.epoch(), checkpoint.updateRule(), checkpoint.learningRate()));
         if (run != null && run.run() != null) {
             Map<String, String> labels = new LinkedHashMap<>();
-            labels.put("data", "data (--data)");
-            labels.put("learningRate", "initial learning rate");
-            labels.put("lrDecay", "learning-rate decay per epoch");
-            labels.put("batchSize", "batch size");
-            labels.put("epochs", "epochs asked");
-            labels.put("iterations", "iterations asked");
-            labels.put("maxTrain", "training captions kept (--max-train)");
-            labels.put("partitions", "partitions");
-            labels.put("seed", "seed");
-            labels.put("dtype", "dtype");
+            labels.put(RunLayout.Run.DATA, "data (--data)");
+            labels.put(RunLayout.Run.LEARNING_RATE, "initial learning rate");
+            labels.put(RunLayout.Run.LR_DECAY, "learning-rate decay per epoch");
+            labels.put(RunLayout.Run.BATCH_SIZE, "batch size");
+            labels.put(RunLayout.Run.EPOCHS, "epochs asked");
+            labels.put(RunLayout.Run.ITERATIONS, "iterations asked");
+            labels.put(RunLayout.Run.MAX_TRAIN, "training captions kept (--max-train)");
+            labels.put(RunLayout.Run.PARTITIONS, "partitions");
+            labels.put(RunLayout.Run.SEED, "seed");
+            labels.put(RunLayout.Run.DTYPE, "dtype");
             for (Map.Entry<String, String> e : labels.entrySet()) {
                 String v = run.setting(e.getKey());
-                if (v != null && e.getKey().equals("dtype")) {
+                if (v != null && e.getKey().equals(RunLayout.Run.DTYPE)) {
                     v = v.toLowerCase(Locale.ROOT); // run.json spells the enum FLOAT32; users write float32
                 }
                 if (v != null) {

@@ -2,6 +2,7 @@ package captioner.eval;
 
 import captioner.BadInputException;
 import captioner.io.Location;
+import captioner.train.RunLayout;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.conf.Configuration;
 
@@ -14,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a report reads from a run's output directory (see {@code train.RunDirectory} for the layout): the run's
+ * What a report reads from a run's output directory ({@link RunLayout}): the run's
  * settings (OUT/run.json), the loss of every iteration (OUT/metrics.jsonl) and the path of its model
  * (OUT/model.h5).
  *
@@ -23,9 +24,6 @@ import java.util.List;
  * @param losses     the training loss per iteration; empty when OUT has no metrics.jsonl
  */
 public record RunFiles(String out, JsonNode run, double[] iterations, double[] losses, double captionsPerSecond) {
-    public static final String MODEL = "model.h5";
-    public static final String RUN = "run.json";
-    public static final String METRICS = "metrics.jsonl";
     public static final String REPORT = "report.html";
 
     /** Reads OUT (a local path or any Hadoop URI); a missing OUT or model.h5 is bad input naming {@code --run}. */
@@ -35,23 +33,23 @@ public record RunFiles(String out, JsonNode run, double[] iterations, double[] l
             throw new BadInputException("--run " + dir + ": no such directory; expected the --out directory of "
                     + "'captioner train'");
         }
-        if (!dir.child(MODEL).exists()) {
-            throw new BadInputException("--run " + dir + ": has no " + MODEL + "; expected a finished run of "
+        if (!dir.child(RunLayout.MODEL).exists()) {
+            throw new BadInputException("--run " + dir + ": has no " + RunLayout.MODEL + "; expected a finished run of "
                     + "'captioner train' (a run still training has only checkpoints/: use 'evaluate --checkpoint')");
         }
         JsonNode run = null;
-        Location runFile = dir.child(RUN);
+        Location runFile = dir.child(RunLayout.RUN);
         if (runFile.exists()) {
             try (InputStream in = runFile.open()) {
                 run = SampleLines.JSON.readTree(in);
             } catch (IOException | RuntimeException e) {
-                throw new BadInputException("--run " + dir + ": " + RUN + " is not readable JSON (" + e.getMessage()
+                throw new BadInputException("--run " + dir + ": " + RunLayout.RUN + " is not readable JSON (" + e.getMessage()
                         + ")", e);
             }
         }
         List<double[]> points = new ArrayList<>();
         double speed = 0;
-        Location metrics = dir.child(METRICS);
+        Location metrics = dir.child(RunLayout.METRICS);
         if (metrics.exists()) {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(metrics.open(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -59,11 +57,12 @@ public record RunFiles(String out, JsonNode run, double[] iterations, double[] l
                         continue;
                     }
                     JsonNode m = SampleLines.JSON.readTree(line);
-                    points.add(new double[] {m.path("iteration").asDouble(), m.path("loss").asDouble(Double.NaN)});
-                    speed += m.path("captions_per_s").asDouble();
+                    points.add(new double[] {m.path(RunLayout.Metric.ITERATION).asDouble(),
+                        m.path(RunLayout.Metric.LOSS).asDouble(Double.NaN)});
+                    speed += m.path(RunLayout.Metric.CAPTIONS_PER_S).asDouble();
                 }
             } catch (IOException | RuntimeException e) {
-                throw new BadInputException("--run " + dir + ": " + METRICS + " is not readable JSON lines ("
+                throw new BadInputException("--run " + dir + ": " + RunLayout.METRICS + " is not readable JSON lines ("
                         + e.getMessage() + ")", e);
             }
         }

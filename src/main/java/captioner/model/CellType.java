@@ -1,5 +1,6 @@
 package captioner.model;
 
+import captioner.BadInputException;
 import captioner.nn.Lstm;
 import captioner.nn.RecurrentLayer;
 import captioner.nn.VanillaRnn;
@@ -32,6 +33,6 @@ public enum CellType {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown cell type '" + s + "'; expected rnn or lstm");
+        throw new BadInputException("unknown cell type '" + s + "'; expected rnn or lstm");
     }
 }

@@ -1,5 +1,7 @@
 package captioner.model;
 
+import captioner.BadInputException;
+
 import java.io.Serializable;
 
 /**
@@ -15,10 +17,10 @@ public record ModelConfig(CellType cell, int vocabSize, int inputDim, int wordve
         if (cell == null) {
             throw new IllegalArgumentException("cell: expected rnn or lstm but got null");
         }
-        positive("vocabSize (V)", vocabSize);
-        positive("inputDim (D)", inputDim);
-        positive("wordvecDim (W)", wordvecDim);
-        positive("hiddenDim (H)", hiddenDim);
+        positive("vocabulary size V", vocabSize);
+        positive("feature width D", inputDim);
+        positive("word vector width W", wordvecDim);
+        positive("hidden size H", hiddenDim);
         index("nullIdx", nullIdx, vocabSize, false);
         index("startIdx", startIdx, vocabSize, true);
         index("endIdx", endIdx, vocabSize, true);
@@ -42,9 +44,10 @@ public record ModelConfig(CellType cell, int vocabSize, int inputDim, int wordve
         return 4.0 * inputDim * h + 6.0 * steps * gh * (wordvecDim + h) + 6.0 * steps * h * vocabSize;
     }
 
+    /** Sizes come from flags and from the shapes of {@code --init} files, so a wrong one is bad input. */
     private static void positive(String name, int value) {
         if (value <= 0) {
-            throw new IllegalArgumentException(name + ": expected a positive size but got " + value);
+            throw new BadInputException(name + " " + value + ": expected a positive size");
         }
     }
 

@@ -1,5 +1,6 @@
 package captioner.model;
 
+import captioner.BadInputException;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 
@@ -47,7 +48,9 @@ public final class ParamLayout {
             offset += e.size();
         }
         if (offset > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("model has " + offset + " parameters; at most " + (Integer.MAX_VALUE - 8)
+            // The sizes come from flags or an --init file: the user can choose smaller ones.
+            throw new BadInputException("a model of " + v + " words, W=" + c.wordvecDim() + ", H="
+                    + h + " has " + offset + " parameters; at most " + (Integer.MAX_VALUE - 8)
                     + " fit in one array");
         }
         this.entries = Collections.unmodifiableMap(map);

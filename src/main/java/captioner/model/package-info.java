@@ -1,8 +1,13 @@
 /**
- * cs231n's {@code CaptioningRNN}: its configuration, the flat parameter layout with cs231n's names and shapes,
- * initialisation, loss and gradients, step-wise decoding, the vocabulary, HDF5 checkpoints, and numeric gradient
- * checks.
+ * The captioning model: cs231n's {@code CaptioningRNN} over one flat parameter vector
+ * ({@link captioner.model.ParamLayout} names each parameter's view), its sizes
+ * ({@link captioner.model.ModelConfig}), the vocabulary, decoding state, gradient checks, checkpoint files
+ * ({@link captioner.model.Checkpoint}, HDF5 readable by h5py) and the one check that a model fits the data
+ * ({@link captioner.model.ModelFit}).
  *
- * <p>Imports {@code tensor} and {@code nn}; no Spark, no Hadoop.
+ * <p>Layering (tensor → nn → model → optim → io → data → train → eval → cli): imports {@code captioner.tensor},
+ * {@code captioner.nn}, {@link captioner.BadInputException} and jHDF; never Spark, Hadoop or a layer above.
+ * Sizes and files a user gives are bad input, named in domain terms ("hidden size H 0"); flags are named in
+ * {@code cli}.
  */
 package captioner.model;

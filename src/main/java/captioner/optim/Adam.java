@@ -26,8 +26,8 @@ public final class Adam extends UpdateRule {
     }
 
     @Override
-    public String name() {
-        return "adam";
+    public UpdateRuleType type() {
+        return UpdateRuleType.ADAM;
     }
 
     /** Steps taken so far. */

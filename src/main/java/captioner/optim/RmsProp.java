@@ -19,8 +19,8 @@ public final class RmsProp extends UpdateRule {
     }
 
     @Override
-    public String name() {
-        return "rmsprop";
+    public UpdateRuleType type() {
+        return UpdateRuleType.RMSPROP;
     }
 
     @Override

@@ -6,8 +6,8 @@ import captioner.tensor.Tensor;
 /** Vanilla stochastic gradient descent: {@code w -= lr * dw}. */
 public final class Sgd extends UpdateRule {
     @Override
-    public String name() {
-        return "sgd";
+    public UpdateRuleType type() {
+        return UpdateRuleType.SGD;
     }
 
     @Override

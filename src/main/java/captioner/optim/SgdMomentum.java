@@ -15,8 +15,8 @@ public final class SgdMomentum extends UpdateRule {
     }
 
     @Override
-    public String name() {
-        return "sgd_momentum";
+    public UpdateRuleType type() {
+        return UpdateRuleType.SGD_MOMENTUM;
     }
 
     @Override

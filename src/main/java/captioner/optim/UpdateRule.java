@@ -1,11 +1,10 @@
 package captioner.optim;
 
-import captioner.tensor.DType;
+import captioner.BadInputException;
 import captioner.tensor.Tensor;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,25 +13,15 @@ import java.util.Map;
  * of the same layout, exposed by {@link #state()} so checkpoints can save and restore it.
  */
 public abstract class UpdateRule {
-    /** The names {@code --update-rule} accepts, as cs231n spells them. */
-    public static final List<String> NAMES = List.of("sgd", "sgd_momentum", "rmsprop", "adam");
-
     private final Map<String, Tensor> state = new LinkedHashMap<>();
 
-    /** A fresh rule {@code name} for {@code size} parameters of {@code dtype}. */
-    public static UpdateRule create(String name, int size, DType dtype) {
-        return switch (name) {
-            case "sgd" -> new Sgd();
-            case "sgd_momentum" -> new SgdMomentum(size, dtype);
-            case "rmsprop" -> new RmsProp(size, dtype);
-            case "adam" -> new Adam(size, dtype);
-            default -> throw new IllegalArgumentException("unknown update rule '" + name + "'; expected one of "
-                    + String.join(", ", NAMES));
-        };
-    }
+    /** Which rule this is. */
+    public abstract UpdateRuleType type();
 
     /** The cs231n name of this rule. */
-    public abstract String name();
+    public final String name() {
+        return type().label();
+    }
 
     /** One step: {@code w} moves against gradient {@code dw} with step size {@code learningRate}. */
     public abstract void update(Tensor w, Tensor dw, double learningRate);
@@ -42,16 +31,19 @@ public abstract class UpdateRule {
         return state;
     }
 
-    /** Replaces the rule's memory with saved values; names and sizes must match {@link #state()}. */
+    /**
+     * Replaces the rule's memory with saved values; names and sizes must match {@link #state()}. The values come
+     * from a checkpoint file, so a mismatch is bad input.
+     */
     public final void restore(Map<String, Tensor> saved) {
         if (!saved.keySet().equals(state.keySet())) {
-            throw new IllegalArgumentException(name() + " state: expected entries " + state.keySet() + " but got "
+            throw new BadInputException(name() + " state: expected entries " + state.keySet() + " but got "
                     + saved.keySet());
         }
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             Tensor s = saved.get(e.getKey());
             if (s.size() != e.getValue().size()) {
-                throw new IllegalArgumentException(name() + " state '" + e.getKey() + "': expected "
+                throw new BadInputException(name() + " state '" + e.getKey() + "': expected "
                         + e.getValue().size() + " values but got " + s.size() + " " + Arrays.toString(s.shape()));
             }
             e.getValue().copyFrom(s);

@@ -1,7 +1,9 @@
 /**
- * cs231n's update rules (SGD, SGD with momentum, RMSProp, Adam) over one flat parameter array and flat state
- * arrays, so one update is one pass.
+ * The update rules of cs231n's {@code optim.py} (sgd, sgd_momentum, rmsprop, adam), applied in place to the flat
+ * parameter vector, with their memory exposed for checkpoints. {@link captioner.optim.UpdateRuleType} names them
+ * and makes them.
  *
- * <p>Imports {@code tensor} only.
+ * <p>Layering (tensor → nn → model → optim → io → data → train → eval → cli): imports {@code captioner.tensor} and
+ * {@link captioner.BadInputException} only.
  */
 package captioner.optim;

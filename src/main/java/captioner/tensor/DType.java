@@ -1,5 +1,7 @@
 package captioner.tensor;
 
+import captioner.BadInputException;
+
 import java.util.Locale;
 
 /** Element type of parameters and activations: float32 trains, float64 checks gradients (as cs231n's {@code dtype}). */
@@ -18,6 +20,6 @@ public enum DType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown dtype '" + s + "'; expected float32 or float64");
+        throw new BadInputException("unknown dtype '" + s + "'; expected float32 or float64");
     }
 }

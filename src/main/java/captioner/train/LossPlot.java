@@ -10,21 +10,28 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 
-/** OUT/loss.png: the training loss per iteration and its moving average, drawn with JFreeChart. */
-final class LossPlot {
+/** OUT/loss.png at the end of a run: the training loss per iteration and its moving average, drawn with JFreeChart. */
+final class LossPlot implements TrainingListener {
     static {
         // Servers and schedulers have no display.
         System.setProperty("java.awt.headless", "true");
     }
 
-    private LossPlot() {
+    private final RunDirectory dir;
+
+    LossPlot(RunDirectory dir) {
+        this.dir = dir;
     }
 
-    static void write(double[] losses, String title, RunDirectory dir) {
+    @Override
+    public void runEnded(End end) {
+        write(end.model().lossHistory(), end.model().model().cell().label() + " training loss", dir);
+    }
+
+    private static void write(double[] losses, String title, RunDirectory dir) {
         XYSeries raw = new XYSeries("loss");
         XYSeries smooth = new XYSeries("moving average");
         int window = Math.max(1, losses.length / 50);
@@ -51,6 +58,6 @@ final class LossPlot {
         renderer.setSeriesPaint(1, new Color(200, 60, 40));
         renderer.setSeriesStroke(1, new BasicStroke(2f));
         plot.setRenderer(renderer);
-        AtomicWrites.write(dir.file("loss.png"), file -> ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 500));
+        AtomicWrites.write(dir.file(RunLayout.LOSS_PLOT), file -> ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 500));
     }
 }

@@ -6,7 +6,7 @@ import captioner.io.LocalCopy;
 import captioner.io.Location;
 import captioner.model.Checkpoint;
 import captioner.tensor.DType;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.type.TypeReference;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.IOException;
@@ -17,24 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
- * A run's output directory at any {@link Location} (a plain path is local, a URI names its file system):
- * <pre>
- * OUT/run.json                the config that owns this directory
- * OUT/checkpoints/ckpt-NNNNNNNNN.h5   every --checkpoint-every iterations and at the end; newest --keep-checkpoints kept
- * OUT/model.h5                the final parameters (a checkpoint file)
- * OUT/metrics.jsonl           one JSON object per iteration
- * OUT/loss.png                the loss curve
- * </pre>
- * Every file is put in place atomically ({@link AtomicWrites}), so a kill at any moment leaves the
- * previous checkpoint whole.
+ * A run's output directory at any {@link Location} (a plain path is local, a URI names its file system), laid
+ * out as {@link RunLayout} says. Every file is put in place atomically ({@link AtomicWrites}), so a kill at any
+ * moment leaves the previous checkpoint whole.
  */
 final class RunDirectory {
-    private static final Pattern CHECKPOINT = Pattern.compile("ckpt-(\\d{9})\\.h5");
-    static final ObjectMapper JSON = new ObjectMapper();
-
     private final Location root;
 
     RunDirectory(String out, Configuration conf) {
@@ -54,12 +43,12 @@ final class RunDirectory {
      * run.json.
      */
     void claim(TrainConfig config) {
-        if (check(config)) {
+        if (check(config, List.of())) {
             return;
         }
-        root.child("checkpoints").mkdirs();
+        root.child(RunLayout.CHECKPOINTS).mkdirs();
         try {
-            writeText("run.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+            writeText(RunLayout.RUN, RunLayout.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         } catch (IOException e) {
             throw new IllegalStateException("cannot describe the run as JSON: " + e.getMessage(), e);
         }
@@ -69,10 +58,13 @@ final class RunDirectory {
      * Checks, without writing, that {@code config} may use this directory: a new or empty one for a
      * new run; one holding the same run (the settings that decide the result match) for --resume.
      * Returns whether it already holds the run.
+     *
+     * @param unknown settings not known yet (run.json keys), left out of the comparison
      */
-    boolean check(TrainConfig config) {
+    boolean check(TrainConfig config, List<String> unknown) {
         Map<String, Object> mine = identity(config);
-        Location runFile = file("run.json");
+        mine.keySet().removeAll(unknown);
+        Location runFile = file(RunLayout.RUN);
         if (runFile.exists()) {
             Map<String, Object> theirs = identity(readRun(runFile));
             if (!config.resume()) {
@@ -92,7 +84,7 @@ final class RunDirectory {
             return true;
         }
         if (config.resume()) {
-            throw new BadInputException("--resume: nothing to resume in --out " + root + " (no run.json)");
+            throw new BadInputException("--resume: nothing to resume in --out " + root + " (no " + RunLayout.RUN + ")");
         }
         if (!root.list().isEmpty()) {
             throw new BadInputException("--out " + root + " is not empty and holds no captioner run; "
@@ -103,16 +95,14 @@ final class RunDirectory {
 
     /** The settings that decide a run's result; a resumed run must match them all. */
     private static Map<String, Object> identity(TrainConfig c) {
-        Map<String, Object> m = new TreeMap<>(JSON.convertValue(c, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }));
-        for (String free : List.of("resume", "printEvery", "checkpointEvery", "keepCheckpoints", "master", "out")) {
-            m.remove(free);
-        }
+        Map<String, Object> m = new TreeMap<>(RunLayout.JSON.convertValue(c, new TypeReference<Map<String, Object>>() { }));
+        m.keySet().removeAll(RunLayout.Run.FREE);
         return m;
     }
 
     private static TrainConfig readRun(Location runFile) {
         try (InputStream in = runFile.open()) {
-            return JSON.readValue(in, TrainConfig.class);
+            return RunLayout.JSON.readValue(in, TrainConfig.class);
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(runFile + ": not a readable run description (" + e.getMessage() + ")", e);
         }
@@ -125,7 +115,7 @@ final class RunDirectory {
 
     /** Writes a checkpoint under checkpoints/ and deletes all but the newest {@code keep}. */
     void putCheckpoint(Checkpoint checkpoint, int keep) {
-        AtomicWrites.write(root.child("checkpoints").child(String.format("ckpt-%09d.h5", checkpoint.iteration())),
+        AtomicWrites.write(root.child(RunLayout.CHECKPOINTS).child(RunLayout.checkpointName(checkpoint.iteration())),
                 checkpoint::write);
         List<Location> all = checkpoints();
         for (int i = 0; i < all.size() - keep; i++) {
@@ -135,14 +125,14 @@ final class RunDirectory {
 
     /** Writes the final model file. */
     void putModel(Checkpoint checkpoint) {
-        AtomicWrites.write(file("model.h5"), checkpoint::write);
+        AtomicWrites.write(file(RunLayout.MODEL), checkpoint::write);
     }
 
     /** Checkpoint files, oldest first. */
     List<Location> checkpoints() {
         List<Location> out = new ArrayList<>();
-        for (Location f : root.child("checkpoints").list()) {
-            if (CHECKPOINT.matcher(f.name()).matches()) {
+        for (Location f : root.child(RunLayout.CHECKPOINTS).list()) {
+            if (RunLayout.isCheckpoint(f.name())) {
                 out.add(f);
             }
         }

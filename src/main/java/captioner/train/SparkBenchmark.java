@@ -3,8 +3,6 @@ package captioner.train;
 import captioner.data.CaptionShard;
 import captioner.model.CellType;
 import captioner.model.Vocabulary;
-import captioner.tensor.DType;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -17,12 +15,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
 /**
  * Times the real training loop on Spark with random data of cs231n's shape, and splits each
  * iteration into the slowest task's compute and Spark's overhead (broadcast, scheduling and
- * aggregation, driver update), from the run's own metrics.
+ * aggregation, driver update), from the metrics the loop publishes ({@link Timings}).
  */
 public final class SparkBenchmark {
 
@@ -60,26 +59,49 @@ public final class SparkBenchmark {
             throw new UncheckedIOException(e);
         }
         int total = warmup + iterations;
-        TrainConfig config = new TrainConfig(null, null, cell, hidden, wordvec, "adam", 5e-3, 0.95, batch, null, total,
-                false, null, partitions, spark.sparkContext().master(), 1, DType.FLOAT32, null, out.resolve("run").toString(),
-                total, 1, false, null, total, TrainConfig.DEFAULT_TREE_DEPTH);
-        new Trainer(spark, config, new Trainer.Input(new Vocabulary(words, "benchmark"), shards, inputDim, length), log).run();
-        shards.unpersist(false);
+        TrainConfig config = TrainConfig.builder().cell(cell).hidden(hidden).wordvec(wordvec).batchSize(batch)
+                .iterations(total).partitions(partitions).master(spark.sparkContext().master()).seed(1)
+                .out(out.resolve("run").toString()).checkpointEvery(total).keepCheckpoints(1).printEvery(total).build();
+        Timings timings = new Timings(warmup, batch);
         try {
-            List<JsonNode> timed = new ArrayList<>();
-            for (String line : Files.readAllLines(out.resolve("run/metrics.jsonl"))) {
-                JsonNode n = RunDirectory.JSON.readTree(line);
-                if (n.get("iteration").asLong() > warmup) {
-                    timed.add(n);
-                }
-            }
+            new Trainer(spark, config, new Trainer.Input(new Vocabulary(words, "benchmark"), shards, inputDim, length), log)
+                    .listen(timings).run();
+        } finally {
+            shards.unpersist(false);
             deleteTree(out);
-            double iterationMs = median(timed, n -> 1000.0 * batch / n.get("captions_per_s").asDouble());
-            return new Result(1000.0 * batch / iterationMs, iterationMs, median(timed, n -> n.get("compute_ms").asDouble()),
-                    median(timed, n -> n.get("broadcast_ms").asDouble()), median(timed, n -> n.get("aggregation_ms").asDouble()),
-                    median(timed, n -> n.get("update_ms").asDouble()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+        return timings.result();
+    }
+
+    /** Collects the timed iterations' metrics as the loop publishes them, and their medians. */
+    static final class Timings implements TrainingListener {
+        private final long warmup;
+        private final int batch;
+        private final List<IterationMetrics> timed = new ArrayList<>();
+
+        Timings(long warmup, int batch) {
+            this.warmup = warmup;
+            this.batch = batch;
+        }
+
+        @Override
+        public void iterationDone(IterationMetrics metrics) {
+            if (metrics.iteration() > warmup) {
+                timed.add(metrics);
+            }
+        }
+
+        /** Medians over the timed iterations; the iteration time is the batch over the median throughput's. */
+        Result result() {
+            double iterationMs = median(m -> 1000.0 * batch / m.captionsPerSecond());
+            return new Result(1000.0 * batch / iterationMs, iterationMs, median(IterationMetrics::computeMs),
+                    median(IterationMetrics::broadcastMs), median(IterationMetrics::aggregationMs),
+                    median(IterationMetrics::updateMs));
+        }
+
+        private double median(ToDoubleFunction<IterationMetrics> f) {
+            double[] v = timed.stream().mapToDouble(f).sorted().toArray();
+            return v.length == 0 ? Double.NaN : v[v.length / 2];
         }
     }
 
@@ -117,16 +139,13 @@ public final class SparkBenchmark {
         return new CaptionShard(length, dim, caps, image, features, idxs);
     }
 
-    private static double median(List<JsonNode> nodes, java.util.function.ToDoubleFunction<JsonNode> f) {
-        double[] v = nodes.stream().mapToDouble(f).sorted().toArray();
-        return v.length == 0 ? Double.NaN : v[v.length / 2];
-    }
-
-    private static void deleteTree(Path p) throws IOException {
+    private static void deleteTree(Path p) {
         try (var s = Files.walk(p)) {
             for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(q);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

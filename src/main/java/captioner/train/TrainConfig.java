@@ -1,41 +1,66 @@
 package captioner.train;
 
 import captioner.BadInputException;
+import captioner.data.FeatureKind;
 import captioner.model.CellType;
-import captioner.optim.UpdateRule;
+import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.io.Serializable;
 
 /**
- * Everything that defines a training run, validated in one place. The defaults are the constants
- * below (cs231n's solver and model settings); the command line and {@code conf/captioner.properties}
- * override them. Invalid values are refused before any work, naming the flag.
+ * Everything that defines a training run, validated in one place: the compact constructor. Each
+ * default is defined once, by the constants below (cs231n's solver and model settings); the
+ * {@link Builder} starts from them, and the command line and {@code conf/captioner.properties}
+ * override them. The settings are {@code train}'s options: each is named in messages by its flag,
+ * {@code --} and the setting's name in kebab case ({@code maxTrain} is {@code --max-train}), the
+ * mapping {@code cli.TrainCommand} lists. run.json holds this record under the keys of
+ * {@link RunLayout.Run}.
  *
  * @param data          a cs231n directory or caption table; null for the embedded default dataset
- * @param features      pca or fc7; null for the table's kind (pca for a cs231n directory)
- * @param epochs        epochs to run; null when {@code iterations} is given instead
+ * @param features      the image features to use; null for the table's kind (pca for a cs231n directory)
+ * @param epochs        epochs to run; null when {@code iterations} is given instead (then {@value #DEFAULT_EPOCHS})
  * @param iterations    iterations to run; null when {@code epochs} is given
  * @param maxTrain      keep a seeded random subset of this many training captions; null for all
  * @param clipNorm      rescale the gradient to this global L2 norm when it is larger; null for none
  * @param init          warm-start parameters from this file's {@code /params}; null for cs231n's initialisation
  * @param treeDepth     depth of the gradient reduction tree (1 sums every partition's gradient on the driver)
  */
-public record TrainConfig(String data, String features, CellType cell, int hidden, int wordvec, String updateRule,
-                          double learningRate, double lrDecay, int batchSize, Integer epochs, Integer iterations,
-                          boolean fullBatch, Integer maxTrain, int partitions, String master, long seed, DType dtype,
-                          Double clipNorm, String out, int checkpointEvery, int keepCheckpoints, boolean resume,
-                          String init, int printEvery, int treeDepth) implements Serializable {
+public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
+                          @JsonProperty(RunLayout.Run.FEATURES) FeatureKind features,
+                          @JsonProperty(RunLayout.Run.CELL) CellType cell,
+                          @JsonProperty(RunLayout.Run.HIDDEN) int hidden,
+                          @JsonProperty(RunLayout.Run.WORDVEC) int wordvec,
+                          @JsonProperty(RunLayout.Run.UPDATE_RULE) UpdateRuleType updateRule,
+                          @JsonProperty(RunLayout.Run.LEARNING_RATE) double learningRate,
+                          @JsonProperty(RunLayout.Run.LR_DECAY) double lrDecay,
+                          @JsonProperty(RunLayout.Run.BATCH_SIZE) int batchSize,
+                          @JsonProperty(RunLayout.Run.EPOCHS) Integer epochs,
+                          @JsonProperty(RunLayout.Run.ITERATIONS) Integer iterations,
+                          @JsonProperty(RunLayout.Run.FULL_BATCH) boolean fullBatch,
+                          @JsonProperty(RunLayout.Run.MAX_TRAIN) Integer maxTrain,
+                          @JsonProperty(RunLayout.Run.PARTITIONS) int partitions,
+                          @JsonProperty(RunLayout.Run.MASTER) String master,
+                          @JsonProperty(RunLayout.Run.SEED) long seed,
+                          @JsonProperty(RunLayout.Run.DTYPE) DType dtype,
+                          @JsonProperty(RunLayout.Run.CLIP_NORM) Double clipNorm,
+                          @JsonProperty(RunLayout.Run.OUT) String out,
+                          @JsonProperty(RunLayout.Run.CHECKPOINT_EVERY) int checkpointEvery,
+                          @JsonProperty(RunLayout.Run.KEEP_CHECKPOINTS) int keepCheckpoints,
+                          @JsonProperty(RunLayout.Run.RESUME) boolean resume,
+                          @JsonProperty(RunLayout.Run.INIT) String init,
+                          @JsonProperty(RunLayout.Run.PRINT_EVERY) int printEvery,
+                          @JsonProperty(RunLayout.Run.TREE_DEPTH) int treeDepth) implements Serializable {
 
     public static final CellType DEFAULT_CELL = CellType.LSTM;
     public static final int DEFAULT_HIDDEN = 512;
     public static final int DEFAULT_WORDVEC = 256;
-    public static final String DEFAULT_UPDATE_RULE = "adam";
+    public static final UpdateRuleType DEFAULT_UPDATE_RULE = UpdateRuleType.ADAM;
     public static final double DEFAULT_LEARNING_RATE = 5e-3;
     public static final double DEFAULT_LR_DECAY = 0.95;
     public static final int DEFAULT_BATCH_SIZE = 100;
     public static final int DEFAULT_EPOCHS = 10;
-    public static final String DEFAULT_MASTER = "local[*]";
     public static final long DEFAULT_SEED = 231;
     public static final DType DEFAULT_DTYPE = DType.FLOAT32;
     public static final String DEFAULT_OUT = "runs/latest";
@@ -45,17 +70,10 @@ public record TrainConfig(String data, String features, CellType cell, int hidde
     public static final int DEFAULT_TREE_DEPTH = 2;
 
     public TrainConfig {
-        if (features != null && !features.equals("pca") && !features.equals("fc7")) {
-            throw bad("--features", features, "pca or fc7");
-        }
-        if (cell == null) {
-            throw bad("--cell", null, "rnn or lstm");
-        }
+        required("--cell", cell, "rnn or lstm");
         positive("--hidden", hidden);
         positive("--wordvec", wordvec);
-        if (!UpdateRule.NAMES.contains(updateRule)) {
-            throw bad("--update-rule", updateRule, String.join(", ", UpdateRule.NAMES));
-        }
+        required("--update-rule", updateRule, UpdateRuleType.choices());
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw bad("--learning-rate", learningRate, "a positive number");
         }
@@ -79,9 +97,7 @@ public record TrainConfig(String data, String features, CellType cell, int hidde
         if (master == null || master.isBlank()) {
             throw bad("--master", master, "a Spark master URL such as local[*]");
         }
-        if (dtype == null) {
-            throw bad("--dtype", null, "float32 or float64");
-        }
+        required("--dtype", dtype, "float32 or float64");
         if (clipNorm != null && !(clipNorm > 0 && Double.isFinite(clipNorm))) {
             throw bad("--clip-norm", clipNorm, "a positive number");
         }
@@ -92,6 +108,20 @@ public record TrainConfig(String data, String features, CellType cell, int hidde
         positive("--keep-checkpoints", keepCheckpoints);
         positive("--print-every", printEvery);
         positive("--tree-depth", treeDepth);
+    }
+
+    /** A builder at the defaults; {@code partitions}, {@code master} and {@code out} have none that fits every use. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's settings, to change a few. */
+    public Builder toBuilder() {
+        return new Builder().data(data).features(features).cell(cell).hidden(hidden).wordvec(wordvec)
+                .updateRule(updateRule).learningRate(learningRate).lrDecay(lrDecay).batchSize(batchSize).epochs(epochs)
+                .iterations(iterations).fullBatch(fullBatch).maxTrain(maxTrain).partitions(partitions).master(master)
+                .seed(seed).dtype(dtype).clipNorm(clipNorm).out(out).checkpointEvery(checkpointEvery)
+                .keepCheckpoints(keepCheckpoints).resume(resume).init(init).printEvery(printEvery).treeDepth(treeDepth);
     }
 
     /** Iterations per epoch, as cs231n's solver: {@code max(numTrain // batchSize, 1)}; 1 with full batches. */
@@ -107,13 +137,99 @@ public record TrainConfig(String data, String features, CellType cell, int hidde
         return (long) (epochs == null ? DEFAULT_EPOCHS : epochs) * iterationsPerEpoch(numTrain);
     }
 
+    /**
+     * Refuses a batch larger than the training split (unless full batches are asked for): the one check of this
+     * config against the data.
+     */
+    void checkFits(long numTrain) {
+        if (numTrain == 0) {
+            throw new BadInputException("the training split has no captions");
+        }
+        if (!fullBatch && batchSize > numTrain) {
+            throw new BadInputException("--batch-size " + batchSize + " is larger than the " + numTrain
+                    + " training captions; lower it or pass --full-batch");
+        }
+    }
+
     private static void positive(String flag, long value) {
         if (value <= 0) {
             throw bad(flag, value, "a positive integer");
         }
     }
 
+    private static void required(String flag, Object value, String expected) {
+        if (value == null) {
+            throw bad(flag, null, expected);
+        }
+    }
+
     private static BadInputException bad(String flag, Object value, String expected) {
         return new BadInputException(flag + ": got " + value + "; expected " + expected);
+    }
+
+    /** Settings one at a time; {@link #build} validates them all. */
+    public static final class Builder {
+        private String data;
+        private FeatureKind features;
+        private CellType cell = DEFAULT_CELL;
+        private int hidden = DEFAULT_HIDDEN;
+        private int wordvec = DEFAULT_WORDVEC;
+        private UpdateRuleType updateRule = DEFAULT_UPDATE_RULE;
+        private double learningRate = DEFAULT_LEARNING_RATE;
+        private double lrDecay = DEFAULT_LR_DECAY;
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private Integer epochs;
+        private Integer iterations;
+        private boolean fullBatch;
+        private Integer maxTrain;
+        private int partitions;
+        private String master;
+        private long seed = DEFAULT_SEED;
+        private DType dtype = DEFAULT_DTYPE;
+        private Double clipNorm;
+        private String out;
+        private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
+        private int keepCheckpoints = DEFAULT_KEEP_CHECKPOINTS;
+        private boolean resume;
+        private String init;
+        private int printEvery = DEFAULT_PRINT_EVERY;
+        private int treeDepth = DEFAULT_TREE_DEPTH;
+
+        private Builder() {
+        }
+
+        // @formatter:off
+        public Builder data(String v) { data = v; return this; }
+        public Builder features(FeatureKind v) { features = v; return this; }
+        public Builder cell(CellType v) { cell = v; return this; }
+        public Builder hidden(int v) { hidden = v; return this; }
+        public Builder wordvec(int v) { wordvec = v; return this; }
+        public Builder updateRule(UpdateRuleType v) { updateRule = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder lrDecay(double v) { lrDecay = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder epochs(Integer v) { epochs = v; return this; }
+        public Builder iterations(Integer v) { iterations = v; return this; }
+        public Builder fullBatch(boolean v) { fullBatch = v; return this; }
+        public Builder maxTrain(Integer v) { maxTrain = v; return this; }
+        public Builder partitions(int v) { partitions = v; return this; }
+        public Builder master(String v) { master = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder dtype(DType v) { dtype = v; return this; }
+        public Builder clipNorm(Double v) { clipNorm = v; return this; }
+        public Builder out(String v) { out = v; return this; }
+        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        public Builder keepCheckpoints(int v) { keepCheckpoints = v; return this; }
+        public Builder resume(boolean v) { resume = v; return this; }
+        public Builder init(String v) { init = v; return this; }
+        public Builder printEvery(int v) { printEvery = v; return this; }
+        public Builder treeDepth(int v) { treeDepth = v; return this; }
+        // @formatter:on
+
+        public TrainConfig build() {
+            return new TrainConfig(data, features, cell, hidden, wordvec, updateRule, learningRate, lrDecay, batchSize,
+                    epochs, iterations, fullBatch, maxTrain, partitions, master, seed, dtype, clipNorm, out,
+                    checkpointEvery, keepCheckpoints, resume, init, printEvery, treeDepth);
+        }
     }
 }

@@ -7,8 +7,10 @@ import captioner.io.Location;
 import captioner.model.CaptioningModel;
 import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
+import captioner.model.ModelFit;
 import captioner.model.Vocabulary;
 import captioner.optim.UpdateRule;
+import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
 import captioner.tensor.Kernels;
 import captioner.tensor.Tensor;
@@ -18,9 +20,8 @@ import org.apache.spark.sql.SparkSession;
 
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,8 @@ import java.util.Optional;
  * gradient of its share of the minibatch ({@link PartitionGradient}); the sums come back through an
  * ordered reduction tree ({@link GradientSum}); the driver divides by the batch size, optionally
  * clips, and applies the update rule. Epoch arithmetic and learning-rate decay are cs231n's solver's.
+ * The loop only computes: what it measured and when a checkpoint is due go to {@link TrainingListener}s
+ * (OUT/metrics.jsonl, checkpoints and model.h5, loss.png, the progress lines, and any {@link #listen added} one).
  */
 public final class Trainer {
 
@@ -45,6 +48,7 @@ public final class Trainer {
     private final TrainConfig config;
     private final Input input;
     private final PrintStream log;
+    private final List<TrainingListener> listeners = new ArrayList<>();
 
     public Trainer(SparkSession spark, TrainConfig config, Input input, PrintStream log) {
         this.spark = spark;
@@ -63,9 +67,22 @@ public final class Trainer {
      */
     public static final String FAIL_TASK_ONCE = "spark.captioner.failTaskOnce";
 
-    /** Refuses an unusable --out before any data is read (nothing is written). */
-    public static void checkOutput(TrainConfig config, org.apache.hadoop.conf.Configuration conf) {
-        new RunDirectory(config.out(), conf).check(config);
+    /**
+     * Refuses an unusable --out before any data is read (nothing is written).
+     *
+     * @param partitionsKnown false when the partition count waits for Spark (its default parallelism): a resumed
+     *                        run's partitions are then compared once the run starts
+     */
+    public static void checkOutput(TrainConfig config, org.apache.hadoop.conf.Configuration conf,
+                                   boolean partitionsKnown) {
+        new RunDirectory(config.out(), conf).check(config,
+                partitionsKnown ? List.of() : List.of(RunLayout.Run.PARTITIONS));
+    }
+
+    /** Adds a listener, told of the run after the metrics log, checkpoints, loss plot and progress lines. */
+    public Trainer listen(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
     }
 
     public Result run() {
@@ -73,13 +90,7 @@ public final class Trainer {
         jsc.setJobDescription("count captions per partition");
         long[] sizes = input.train().map(s -> (long) s.numCaptions()).collect().stream().mapToLong(Long::longValue).toArray();
         long numTrain = Arrays.stream(sizes).sum();
-        if (numTrain == 0) {
-            throw new BadInputException("the training split has no captions");
-        }
-        if (!config.fullBatch() && config.batchSize() > numTrain) {
-            throw new BadInputException("--batch-size " + config.batchSize() + " is larger than the " + numTrain
-                    + " training captions; lower it or pass --full-batch");
-        }
+        config.checkFits(numTrain);
         DType dtype = config.dtype();
         RunDirectory dir = new RunDirectory(config.out(), spark.sparkContext().hadoopConfiguration());
         State state = initialState(dir, dtype);
@@ -89,11 +100,9 @@ public final class Trainer {
         long total = config.totalIterations(numTrain);
         BatchPlan plan = new BatchPlan(sizes, config.batchSize(), config.seed());
         String configJson = toJson(config);
-        log.printf("training %s (V=%d, D=%d, W=%d, H=%d, %,d parameters, %s) on %,d captions in %d partitions: "
-                        + "%d iterations, %d per epoch, batch %s%n",
-                model.cell().label(), model.vocabSize(), model.inputDim(), model.wordvecDim(), model.hiddenDim(),
-                state.params.size(), dtype.label(), numTrain, sizes.length, total, iterationsPerEpoch,
-                config.fullBatch() ? "full (" + numTrain + ")" : String.valueOf(config.batchSize()));
+        List<TrainingListener> all = new ArrayList<>(List.of(new MetricsLog(dir),
+                new CheckpointWriter(dir, config.keepCheckpoints()), new LossPlot(dir), new ProgressLog(log)));
+        all.addAll(listeners);
 
         // Local mode: executors share this JVM, so parameters and gradients pass by reference (LocalRounds).
         boolean local = spark.sparkContext().isLocal()
@@ -102,53 +111,61 @@ public final class Trainer {
                 config.fullBatch() ? null : plan.shares(it), config.fullBatch(), config.seed(), it, exchange,
                 injectedFailure(it));
         long runStart = System.nanoTime();
-        long firstIteration = state.iteration;
         long captionsSeen = 0;
         double loss = Double.NaN;
-        try (GradientRounds rounds = local
-                ? new LocalRounds(jsc, input.train(), tasks, storage(state.params), state.iteration, total)
-                : new BroadcastRounds(jsc, input.train(), tasks, config.treeDepth(), () -> storage(state.params));
-             MetricsLog metrics = MetricsLog.open(dir, state.iteration)) {
-            for (long it = state.iteration; it < total; it++) {
-                Step step = step(rounds, state, it, dir);
-                long n = step.captions();
-                loss = step.loss();
-                state.iteration = it + 1;
-                state.addLoss(loss);
-                if (state.iteration % iterationsPerEpoch == 0) {
-                    state.epoch++;
-                    state.learningRate *= config.lrDecay();
-                }
-                captionsSeen += n;
-                metrics.append(metricsRecord(state, step));
-                if (state.iteration % config.printEvery() == 0 || state.iteration == total) {
-                    double elapsed = (System.nanoTime() - runStart) / 1e9;
-                    double perIteration = elapsed / (state.iteration - firstIteration);
-                    log.printf("iteration %d/%d  epoch %d/%d  loss %.4f  %.0f captions/s  ETA %s%n", state.iteration, total,
-                            Math.min(state.epoch + 1, (total + iterationsPerEpoch - 1) / iterationsPerEpoch),
-                            (total + iterationsPerEpoch - 1) / iterationsPerEpoch, loss, captionsSeen / elapsed,
-                            duration(perIteration * (total - state.iteration)));
-                }
-                if (state.iteration % config.checkpointEvery() == 0 || state.iteration == total) {
-                    dir.putCheckpoint(state.checkpoint(input.vocab(), config.seed(), configJson), config.keepCheckpoints());
+        try {
+            TrainingListener.Start start = new TrainingListener.Start(config, model, state.params.size(), numTrain,
+                    sizes.length, state.iteration, total, iterationsPerEpoch);
+            all.forEach(l -> l.runStarted(start));
+            try (GradientRounds rounds = local
+                    ? new LocalRounds(jsc, input.train(), tasks, storage(state.params), state.iteration, total)
+                    : new BroadcastRounds(jsc, input.train(), tasks, config.treeDepth(), () -> storage(state.params))) {
+                for (long it = state.iteration; it < total; it++) {
+                    Step step = step(rounds, state, it, dir);
+                    loss = step.loss();
+                    state.iteration = it + 1;
+                    state.addLoss(loss);
+                    if (state.iteration % iterationsPerEpoch == 0) {
+                        state.epoch++;
+                        state.learningRate *= config.lrDecay();
+                    }
+                    captionsSeen += step.captions();
+                    IterationMetrics metrics = step.metrics(state);
+                    all.forEach(l -> l.iterationDone(metrics));
+                    if (state.iteration % config.checkpointEvery() == 0 || state.iteration == total) {
+                        Checkpoint due = state.checkpoint(input.vocab(), config.seed(), configJson);
+                        all.forEach(l -> l.checkpointDue(due));
+                    }
                 }
             }
+            double seconds = (System.nanoTime() - runStart) / 1e9;
+            Result result = new Result(state.iteration, state.epoch, loss, captionsSeen / Math.max(seconds, 1e-9),
+                    seconds, dir.file(RunLayout.MODEL).toString());
+            TrainingListener.End end = new TrainingListener.End(state.checkpoint(input.vocab(), config.seed(),
+                    configJson), result);
+            all.forEach(l -> l.runEnded(end));
+            return result;
+        } catch (RuntimeException failure) {
+            for (TrainingListener l : all) {
+                try {
+                    l.runFailed(failure);
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+            throw failure;
         }
-        dir.putModel(state.checkpoint(input.vocab(), config.seed(), configJson));
-        LossPlot.write(state.history(), model.cell().label() + " training loss", dir);
-        double seconds = (System.nanoTime() - runStart) / 1e9;
-        Result result = new Result(state.iteration, state.epoch, loss, captionsSeen / Math.max(seconds, 1e-9), seconds,
-                dir.file("model.h5").toString());
-        log.printf("trained %s for %d iterations (%.2f epochs) in %s: final loss %.4f, %.0f captions/s; model at %s%n",
-                model.cell().label(), result.iterations(), result.iterations() / (double) iterationsPerEpoch,
-                duration(seconds), result.finalLoss(),
-                result.captionsPerSecond(), result.model());
-        return result;
     }
 
     /** One iteration's outcome and its time split (nanosecond timestamps: start, broadcast done, sums in, updated). */
     private record Step(double loss, double gradNorm, long captions, double learningRate, long t0, long t1, long t2,
                         long t3, long computeNanos) {
+        /** What the iteration measured, with the state's counters after it. */
+        IterationMetrics metrics(State s) {
+            return new IterationMetrics(s.iteration, s.epoch, loss, learningRate, gradNorm, captions,
+                    captions / ((t3 - t0) / 1e9), (t1 - t0) / 1e6, computeNanos / 1e6,
+                    Math.max(0, (t2 - t1) - computeNanos) / 1e6, (t3 - t2) / 1e6);
+        }
     }
 
     /**
@@ -207,10 +224,9 @@ public final class Trainer {
             Optional<Checkpoint> newest = dir.newestCheckpoint(dtype);
             if (newest.isPresent()) {
                 Checkpoint c = newest.get();
-                if (!c.vocab().words().equals(vocab.words())) {
-                    throw new BadInputException("--resume: the checkpoint's vocabulary differs from the data's");
-                }
-                UpdateRule rule = UpdateRule.create(c.updateRule(), c.params().size(), dtype);
+                ModelFit.check("--resume: the newest checkpoint in " + config.out(), c.vocab(), c.model(),
+                        "the data", vocab, input.featureDim());
+                UpdateRule rule = UpdateRuleType.parse(c.updateRule()).create(c.params().size(), dtype);
                 rule.restore(c.optimizerState());
                 log.printf("resuming from iteration %d (epoch %d)%n", c.iteration(), c.epoch());
                 return new State(c.model(), c.params(), rule, c.iteration(), c.epoch(), c.learningRate(), c.lossHistory());
@@ -221,10 +237,8 @@ public final class Trainer {
         if (config.init() != null) {
             Checkpoint.Params loaded = LocalCopy.read(Location.of(config.init(), spark.sparkContext().hadoopConfiguration()),
                     p -> Checkpoint.readParams(p, config.init(), dtype, vocab));
-            if (loaded.config().inputDim() != input.featureDim()) {
-                throw new BadInputException("--init " + config.init() + ": W_proj expects features of width "
-                        + loaded.config().inputDim() + " but the data's are " + input.featureDim() + " wide");
-            }
+            // The file's vocabulary is the data's (readParams checked W_embed's rows against it): only the width is left.
+            ModelFit.check("--init " + config.init(), vocab, loaded.config(), "the data", vocab, input.featureDim());
             model = loaded.config();
             params = loaded.params();
             log.printf("warm start from %s (%s, W=%d, H=%d)%n", config.init(), model.cell().label(), model.wordvecDim(),
@@ -232,7 +246,7 @@ public final class Trainer {
         } else {
             params = CaptioningModel.initialParams(model, dtype, config.seed());
         }
-        UpdateRule rule = UpdateRule.create(config.updateRule(), params.size(), dtype);
+        UpdateRule rule = config.updateRule().create(params.size(), dtype);
         return new State(model, params, rule, 0, 0, config.learningRate(), new double[0]);
     }
 
@@ -276,41 +290,15 @@ public final class Trainer {
         }
     }
 
-    private static Map<String, Object> metricsRecord(State s, Step step) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("iteration", s.iteration);
-        m.put("epoch", s.epoch);
-        m.put("loss", step.loss());
-        m.put("learning_rate", step.learningRate());
-        m.put("grad_norm", step.gradNorm());
-        m.put("captions_per_s", step.captions() / ((step.t3() - step.t0()) / 1e9));
-        m.put("broadcast_ms", (step.t1() - step.t0()) / 1e6);
-        m.put("compute_ms", step.computeNanos() / 1e6);
-        m.put("aggregation_ms", Math.max(0, (step.t2() - step.t1()) - step.computeNanos()) / 1e6);
-        m.put("update_ms", (step.t3() - step.t2()) / 1e6);
-        return m;
-    }
-
     private static Object storage(Tensor params) {
         return params.dtype() == DType.FLOAT32 ? params.floatStorage() : params.doubleStorage();
     }
 
     private static String toJson(TrainConfig config) {
         try {
-            return RunDirectory.JSON.writeValueAsString(config);
+            return RunLayout.JSON.writeValueAsString(config);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        if (s < 60) {
-            return s + "s";
-        }
-        if (s < 3600) {
-            return s / 60 + "m" + String.format("%02d", s % 60) + "s";
-        }
-        return s / 3600 + "h" + String.format("%02d", s % 3600 / 60) + "m";
     }
 }

@@ -63,7 +63,7 @@ class MainTest {
         Object[] r = run("gradcheck", "--cell", "gru");
         assertEquals(Main.EXIT_BAD_INPUT, r[0]);
         String err = (String) r[2];
-        assertTrue(err.contains("error: unknown cell type 'gru'; expected rnn or lstm"), err);
+        assertTrue(err.contains("error: --cell: unknown cell type 'gru'; expected rnn or lstm"), err);
         assertTrue(!err.contains("\tat "), "no stack trace without --verbose:\n" + err);
     }
 
@@ -93,10 +93,12 @@ class MainTest {
     void trainRefusesBadFlagsBeforeAnyWork() {
         String[][] cases = {
             {"--batch-size", "-1", "--batch-size: got -1; expected a positive integer"},
-            {"--update-rule", "adagrad", "--update-rule: got adagrad; expected sgd, sgd_momentum, rmsprop, adam"},
+            {"--update-rule", "adagrad", "--update-rule: unknown update rule 'adagrad'; expected one of sgd, sgd_momentum, rmsprop, adam"},
             {"--lr-decay", "1.5", "--lr-decay: got 1.5; expected a number in (0, 1]"},
-            {"--cell", "gru", "unknown cell type 'gru'; expected rnn or lstm"},
-            {"--dtype", "float16", "unknown dtype 'float16'; expected float32 or float64"},
+            {"--cell", "gru", "--cell: unknown cell type 'gru'; expected rnn or lstm"},
+            {"--dtype", "float16", "--dtype: unknown dtype 'float16'; expected float32 or float64"},
+            {"--max-train", "0", "--max-train: got 0; expected a positive integer"},
+            {"--features", "vgg", "--features: feature kind 'vgg' is unknown; expected pca or fc7"},
         };
         for (String[] c : cases) {
             Object[] r = run("train", c[0], c[1], "--out", "target/never-written");
@@ -109,6 +111,22 @@ class MainTest {
     }
 
     private static final int EXIT_BAD_INPUT_CODE = Main.EXIT_BAD_INPUT;
+
+    @Test
+    void resumeWithoutPartitionsComparesThemOnceSparkKnowsThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        java.nio.file.Path data = tmp.resolve("data");
+        captioner.data.synthetic.SyntheticDataset.write(data, 20, 2);
+        String[] args = {"train", "--data", data.toString(), "--out", tmp.resolve("run").toString(), "--cell", "rnn",
+            "--hidden", "8", "--wordvec", "8", "--batch-size", "10", "--iterations", "2"};
+        Object[] first = run(args);
+        assertEquals(0, first[0], (String) first[2]);
+        String[] resume = java.util.Arrays.copyOf(args, args.length + 1);
+        resume[args.length] = "--resume";
+        Object[] r = run(resume);
+        assertEquals(0, r[0], "the check before Spark starts does not take the partitions to be 1:\n" + r[2]);
+        assertTrue(((String) r[1]).contains("resuming from iteration 2"), (String) r[1]);
+    }
 
     @Test
     void trainReadsOptionDefaultsFromThePropertiesFileAndFlagsWin() throws java.io.IOException {

@@ -249,7 +249,7 @@ class TrainingDataTest {
                 + "(no coco2014_captions.h5)"), e.getMessage());
 
         e = assertThrows(BadInputException.class, () -> open(synthTable, 0, 0));
-        assertTrue(e.getMessage().contains("--max-train is 0; expected at least 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("a training subset of 0 captions: expected at least 1"), e.getMessage());
 
         e = assertThrows(BadInputException.class,
                 () -> TrainingData.open(spark, synthTable.toString(), FeatureKind.FC7, null, 0));

@@ -226,7 +226,7 @@ class DecodingTest {
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable e, String start) {
-        String msg = assertThrows(IllegalArgumentException.class, e).getMessage();
+        String msg = assertThrows(captioner.BadInputException.class, e).getMessage();
         assertTrue(msg.startsWith(start), msg);
     }
 

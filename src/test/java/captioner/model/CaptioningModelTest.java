@@ -143,14 +143,14 @@ class CaptioningModelTest {
         msg = assertThrows(IllegalArgumentException.class,
                 () -> model.loss(features, new int[] {1, 3, 0, 1, 4, 0}, 3, null)).getMessage();
         assertTrue(msg.contains("index 4 at row 1, column 1") && msg.contains("[0, 4)"), msg);
-        msg = assertThrows(IllegalArgumentException.class, () -> CellType.parse("gru")).getMessage();
+        msg = assertThrows(captioner.BadInputException.class, () -> CellType.parse("gru")).getMessage();
         assertTrue(msg.contains("'gru'") && msg.contains("rnn or lstm"), msg);
         msg = assertThrows(IllegalArgumentException.class,
                 () -> model.loss(features.copy(DType.FLOAT32), new int[6], 3, null)).getMessage();
         assertTrue(msg.contains("expected float64"), msg);
-        msg = assertThrows(IllegalArgumentException.class,
+        msg = assertThrows(captioner.BadInputException.class,
                 () -> new ModelConfig(CellType.LSTM, 4, 3, 0, 2, 0, 1, 2)).getMessage();
-        assertTrue(msg.startsWith("wordvecDim (W): expected a positive size but got 0"), msg);
+        assertTrue(msg.startsWith("word vector width W 0: expected a positive size"), msg);
     }
 
     @Test

@@ -35,7 +35,7 @@ class OverfitTest {
         }
         ModelConfig config = new ModelConfig(cell, v, d, 32, 64, 0, 1, 2);
         CaptioningModel model = CaptioningModel.initialized(config, DType.FLOAT32, 231);
-        UpdateRule adam = UpdateRule.create("adam", model.layout().size(), DType.FLOAT32);
+        UpdateRule adam = UpdateRuleType.ADAM.create(model.layout().size(), DType.FLOAT32);
         Tensor grads = model.layout().zeros(DType.FLOAT32);
         double first = Double.NaN;
         double loss = Double.NaN;

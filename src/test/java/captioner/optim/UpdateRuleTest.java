@@ -30,7 +30,7 @@ class UpdateRuleTest {
     @Test
     void sgdStepsAgainstTheGradient() {
         Tensor w = w(), dw = dw();
-        UpdateRule.create("sgd", N, DType.FLOAT64).update(w, dw, 0.1);
+        UpdateRuleType.SGD.create(N, DType.FLOAT64).update(w, dw, 0.1);
         for (int i = 0; i < N; i++) {
             assertEquals(w().get(i) - 0.1 * dw.get(i), w.get(i), 1e-15);
         }
@@ -39,7 +39,7 @@ class UpdateRuleTest {
     @Test
     void momentumAccumulatesVelocity() {
         Tensor w = w(), dw = dw();
-        UpdateRule rule = UpdateRule.create("sgd_momentum", N, DType.FLOAT64);
+        UpdateRule rule = UpdateRuleType.SGD_MOMENTUM.create(N, DType.FLOAT64);
         rule.update(w, dw, 0.1);
         rule.update(w, dw, 0.1);
         for (int i = 0; i < N; i++) {
@@ -53,7 +53,7 @@ class UpdateRuleTest {
     @Test
     void rmspropFirstStepIsTenTimesLearningRateTimesSign() {
         Tensor w = w(), dw = dw();
-        UpdateRule.create("rmsprop", N, DType.FLOAT64).update(w, dw, 1e-2);
+        UpdateRuleType.RMSPROP.create(N, DType.FLOAT64).update(w, dw, 1e-2);
         for (int i = 0; i < N; i++) {
             double g = dw.get(i);
             double expected = w().get(i) - 1e-2 * g / (Math.sqrt(0.01 * g * g) + 1e-8);
@@ -64,7 +64,7 @@ class UpdateRuleTest {
     @Test
     void adamMatchesCs231nFormulaOverSeveralSteps() {
         Tensor w = w();
-        UpdateRule rule = UpdateRule.create("adam", N, DType.FLOAT64);
+        UpdateRule rule = UpdateRuleType.ADAM.create(N, DType.FLOAT64);
         double[] ref = w().toDoubleArray();
         double[] m = new double[N], v = new double[N];
         for (int t = 1; t <= 5; t++) {
@@ -97,7 +97,7 @@ class UpdateRuleTest {
             w.set(i, rng.nextGaussian());
         }
         Tensor ref = w.copy(dtype), m = Tensor.zeros(dtype, n), v = Tensor.zeros(dtype, n);
-        UpdateRule rule = UpdateRule.create("adam", n, dtype);
+        UpdateRule rule = UpdateRuleType.ADAM.create(n, dtype);
         for (int t = 1; t <= 6; t++) {
             Tensor dw = Tensor.zeros(dtype, n);
             for (int i = 0; i < n; i++) {
@@ -118,7 +118,7 @@ class UpdateRuleTest {
     void adamFirstStepMovesEachWeightByTheLearningRate() {
         Tensor w = Tensor.zeros(DType.FLOAT32, 3);
         Tensor dw = Tensor.of(DType.FLOAT32, new double[] {3, -0.001, 250}, 3);
-        UpdateRule.create("adam", 3, DType.FLOAT32).update(w, dw, 5e-3);
+        UpdateRuleType.ADAM.create(3, DType.FLOAT32).update(w, dw, 5e-3);
         assertEquals(-5e-3, w.get(0), 1e-8);
         assertEquals(5e-3, w.get(1), 1e-7);
         assertEquals(-5e-3, w.get(2), 1e-8);
@@ -126,10 +126,10 @@ class UpdateRuleTest {
 
     @Test
     void stateRestoresExactly() {
-        UpdateRule a = UpdateRule.create("adam", N, DType.FLOAT64);
+        UpdateRule a = UpdateRuleType.ADAM.create(N, DType.FLOAT64);
         Tensor wa = w();
         a.update(wa, dw(), 1e-2);
-        UpdateRule b = UpdateRule.create("adam", N, DType.FLOAT64);
+        UpdateRule b = UpdateRuleType.ADAM.create(N, DType.FLOAT64);
         b.restore(Map.of("m", a.state().get("m").copy(DType.FLOAT64), "v", a.state().get("v").copy(DType.FLOAT64),
                 "t", a.state().get("t").copy(DType.FLOAT64)));
         Tensor wb = wa.copy(DType.FLOAT64);
@@ -142,7 +142,7 @@ class UpdateRuleTest {
 
     @Test
     void unknownRuleNamesTheChoices() {
-        String msg = assertThrows(IllegalArgumentException.class, () -> UpdateRule.create("adagrad", 3, DType.FLOAT32))
+        String msg = assertThrows(captioner.BadInputException.class, () -> UpdateRuleType.parse("adagrad"))
                 .getMessage();
         assertTrue(msg.contains("'adagrad'") && msg.contains("sgd, sgd_momentum, rmsprop, adam"), msg);
     }

@@ -3,6 +3,7 @@ package captioner.train;
 import captioner.BadInputException;
 import captioner.model.CellType;
 import captioner.model.Checkpoint;
+import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +32,15 @@ class TrainerTest {
 
     /** A small LSTM run: 160 captions, batch 20, 8 iterations per epoch. */
     static TrainConfig config(String out, int iterations, boolean resume) {
-        return new TrainConfig(null, null, CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, null, iterations, false,
-                null, 3, "local[4]", 231, DType.FLOAT32, null, out, 5, 2, resume, null, 5, 2);
+        return TrainConfig.builder().cell(CellType.LSTM).hidden(16).wordvec(8).batchSize(20).iterations(iterations)
+                .partitions(3).master("local[4]").out(out).checkpointEvery(5).keepCheckpoints(2).resume(resume)
+                .printEvery(5).build();
+    }
+
+    /** Full batches for {@code epochs} epochs, seed 1. */
+    private static TrainConfig fullBatch(String out, CellType cell, int epochs, DType dtype, int partitions) {
+        return config(out, 1, false).toBuilder().cell(cell).iterations(null).epochs(epochs).fullBatch(true).seed(1)
+                .dtype(dtype).partitions(partitions).build();
     }
 
     private Trainer.Result train(TrainConfig c) {
@@ -110,14 +118,74 @@ class TrainerTest {
         assertEquals(12, Files.readAllLines(cut.resolve("metrics.jsonl")).size(), "lines after the checkpoint are replaced");
     }
 
+    /** Writes down every event it hears, and keeps each iteration's metrics. */
+    private static final class Recorder implements TrainingListener {
+        final List<String> events = new java.util.ArrayList<>();
+        final List<IterationMetrics> iterations = new java.util.ArrayList<>();
+
+        @Override
+        public void runStarted(Start start) {
+            events.add("started at " + start.firstIteration() + " of " + start.totalIterations());
+        }
+
+        @Override
+        public void iterationDone(IterationMetrics metrics) {
+            iterations.add(metrics);
+        }
+
+        @Override
+        public void checkpointDue(Checkpoint checkpoint) {
+            events.add("checkpoint " + checkpoint.iteration());
+        }
+
+        @Override
+        public void runEnded(End end) {
+            events.add("ended at " + end.result().iterations() + ", model " + end.model().iteration());
+        }
+
+        @Override
+        public void runFailed(RuntimeException failure) {
+            events.add("failed: " + failure.getMessage());
+        }
+    }
+
+    @Test
+    void aListenerSeesEveryIterationsRecordAndEachEventOnce() throws IOException {
+        Path out = tmp.resolve("listened");
+        Recorder recorder = new Recorder();
+        new Trainer(SparkTesting.spark(), config(out.toString(), 12, false), SparkTesting.input(DATA, 3), quiet())
+                .listen(recorder).run();
+        assertEquals(List.of("started at 0 of 12", "checkpoint 5", "checkpoint 10", "checkpoint 12",
+                "ended at 12, model 12"), recorder.events);
+        List<String> lines = Files.readAllLines(out.resolve(RunLayout.METRICS));
+        assertEquals(12, recorder.iterations.size());
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(lines.get(i), RunLayout.JSON.writeValueAsString(recorder.iterations.get(i).record()),
+                    "the listener's record is the logged line");
+            assertEquals(i + 1, recorder.iterations.get(i).iteration());
+            assertEquals(20, recorder.iterations.get(i).captions());
+        }
+    }
+
+    @Test
+    void aFailedRunTellsItsListeners() {
+        Recorder recorder = new Recorder();
+        TrainConfig c = config(tmp.resolve("nan-listened").toString(), 50, false).toBuilder().cell(CellType.RNN)
+                .updateRule(UpdateRuleType.SGD).learningRate(1e30).lrDecay(1.0).seed(1).build();
+        assertThrows(TrainingFailedException.class, () -> new Trainer(SparkTesting.spark(), c,
+                SparkTesting.input(DATA, 3), quiet()).listen(recorder).run());
+        String last = recorder.events.get(recorder.events.size() - 1);
+        assertTrue(last.startsWith("failed: the ") && last.contains("parameters were not updated"), last);
+        assertFalse(recorder.events.stream().anyMatch(e -> e.startsWith("ended")), recorder.events.toString());
+    }
+
     @Test
     void initWarmStartsFromAnotherRunsModelInferringItsSizes() {
         Path first = tmp.resolve("first");
         train(config(first.toString(), 10, false));
         // Flags ask for an RNN of another size; the file's shapes (an LSTM with H=16, W=8) win.
-        TrainConfig c = new TrainConfig(null, null, CellType.RNN, 99, 77, "adam", 5e-3, 0.95, 20, null, 1, false,
-                null, 3, "local[4]", 231, DType.FLOAT32, null, tmp.resolve("second").toString(), 5, 2, false,
-                first.resolve("model.h5").toString(), 5, 2);
+        TrainConfig c = config(tmp.resolve("second").toString(), 1, false).toBuilder().cell(CellType.RNN).hidden(99)
+                .wordvec(77).init(first.resolve("model.h5").toString()).build();
         train(c);
         Checkpoint warm = Checkpoint.read(tmp.resolve("second/model.h5"), "second", DType.FLOAT32);
         assertEquals(CellType.LSTM, warm.model().cell());
@@ -137,9 +205,8 @@ class TrainerTest {
         Path first = tmp.resolve("small-vocab");
         SparkTesting.Data other = SparkTesting.randomData(5, 10, 2, 9, 9, 12);
         new Trainer(SparkTesting.spark(), config(first.toString(), 2, false), SparkTesting.input(other, 2), quiet()).run();
-        TrainConfig c = new TrainConfig(null, null, CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, null, 1, false,
-                null, 3, "local[4]", 231, DType.FLOAT32, null, tmp.resolve("warm").toString(), 5, 2, false,
-                first.resolve("model.h5").toString(), 5, 2);
+        TrainConfig c = config(tmp.resolve("warm").toString(), 1, false).toBuilder()
+                .init(first.resolve("model.h5").toString()).build();
         BadInputException e = assertThrows(BadInputException.class, () -> train(c));
         assertTrue(e.getMessage().contains("W_embed has 9 rows") && e.getMessage().contains("15 words"), e.getMessage());
         assertTrue(!Files.exists(tmp.resolve("warm/run.json")), "nothing claimed for a refused run");
@@ -158,8 +225,7 @@ class TrainerTest {
         String out = tmp.resolve("other").toString();
         train(config(out, 2, false));
         TrainConfig c = config(out, 2, true);
-        TrainConfig changed = new TrainConfig(null, null, CellType.LSTM, 16, 8, "adam", 1e-3, 0.95, 20, null, 2, false,
-                null, 3, "local[4]", 231, DType.FLOAT32, null, out, 5, 2, true, null, 5, 2);
+        TrainConfig changed = c.toBuilder().learningRate(1e-3).build();
         BadInputException e = assertThrows(BadInputException.class, () -> train(changed));
         assertTrue(e.getMessage().contains("learningRate (0.005 there, 0.001 now)"), e.getMessage());
         train(c);
@@ -174,8 +240,8 @@ class TrainerTest {
 
     @Test
     void batchLargerThanDataIsRefused() {
-        TrainConfig c = new TrainConfig(null, null, CellType.RNN, 8, 8, "adam", 5e-3, 0.95, 500, null, 2, false,
-                null, 3, "local[4]", 1, DType.FLOAT32, null, tmp.resolve("big").toString(), 5, 2, false, null, 5, 2);
+        TrainConfig c = config(tmp.resolve("big").toString(), 2, false).toBuilder().cell(CellType.RNN).hidden(8)
+                .batchSize(500).seed(1).build();
         BadInputException e = assertThrows(BadInputException.class, () -> train(c));
         assertTrue(e.getMessage().contains("--batch-size 500 is larger than the 160 training captions"), e.getMessage());
     }
@@ -205,8 +271,8 @@ class TrainerTest {
     void nonFiniteLossStopsWithTheIterationAndKeepsTheLastCheckpoint() {
         // A learning rate this large sends the parameters to infinity within a few steps.
         String out = tmp.resolve("nan").toString();
-        TrainConfig c = new TrainConfig(null, null, CellType.RNN, 16, 8, "sgd", 1e30, 1.0, 20, null, 50, false,
-                null, 3, "local[4]", 1, DType.FLOAT32, null, out, 1, 2, false, null, 5, 2);
+        TrainConfig c = config(out, 50, false).toBuilder().cell(CellType.RNN).updateRule(UpdateRuleType.SGD)
+                .learningRate(1e30).lrDecay(1.0).seed(1).checkpointEvery(1).build();
         TrainingFailedException e = assertThrows(TrainingFailedException.class, () -> train(c));
         assertTrue(e.getMessage().matches(".*is (NaN|Infinity) at iteration \\d+; parameters were not updated.*"),
                 e.getMessage());
@@ -217,8 +283,7 @@ class TrainerTest {
     @Test
     void fullBatchUsesEveryCaptionEachIteration() throws IOException {
         Path out = tmp.resolve("full");
-        TrainConfig c = new TrainConfig(null, null, CellType.RNN, 16, 8, "adam", 5e-3, 0.95, 20, 3, null, true,
-                null, 3, "local[4]", 1, DType.FLOAT32, null, out.toString(), 5, 2, false, null, 5, 2);
+        TrainConfig c = fullBatch(out.toString(), CellType.RNN, 3, DType.FLOAT32, 3);
         Trainer.Result r = train(c);
         assertEquals(3, r.iterations(), "one iteration per epoch");
         assertEquals(3, r.epochs());
@@ -226,10 +291,8 @@ class TrainerTest {
 
     @Test
     void partitionCountChangesRoundingOnlyInFloat64() {
-        TrainConfig three = new TrainConfig(null, null, CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, 2, null, true,
-                null, 3, "local[4]", 1, DType.FLOAT64, null, tmp.resolve("p3").toString(), 5, 2, false, null, 5, 2);
-        TrainConfig four = new TrainConfig(null, null, CellType.LSTM, 16, 8, "adam", 5e-3, 0.95, 20, 2, null, true,
-                null, 4, "local[4]", 1, DType.FLOAT64, null, tmp.resolve("p4").toString(), 5, 2, false, null, 5, 2);
+        TrainConfig three = fullBatch(tmp.resolve("p3").toString(), CellType.LSTM, 2, DType.FLOAT64, 3);
+        TrainConfig four = fullBatch(tmp.resolve("p4").toString(), CellType.LSTM, 2, DType.FLOAT64, 4);
         train(three, 3);
         train(four, 4);
         double[] a = Checkpoint.read(tmp.resolve("p3/model.h5"), "p3", DType.FLOAT64).params().doubleStorage();

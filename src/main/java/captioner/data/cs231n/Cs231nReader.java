@@ -58,9 +58,6 @@ public final class Cs231nReader {
      */
     public static Cs231nData read(String dirOrUri, Configuration conf, FeatureKind kind, Integer maxTrain, long seed,
                                   Collection<String> splits) {
-        if (maxTrain != null && maxTrain < 1) {
-            throw new BadInputException("maxTrain is " + maxTrain + "; expected at least 1 training caption");
-        }
         if (splits != null) {
             for (String s : splits) {
                 if (!Cs231nLayout.SPLITS.contains(s)) {

@@ -181,7 +181,7 @@ class Cs231nReaderTest {
 
         BadInputException e = assertThrows(BadInputException.class,
                 () -> Cs231nReader.read(dir.toString(), null, FeatureKind.PCA, 0, 7));
-        assertTrue(e.getMessage().contains("maxTrain"), e.getMessage());
+        assertTrue(e.getMessage().contains("a training subset of 0 captions"), e.getMessage());
     }
 
     @Test

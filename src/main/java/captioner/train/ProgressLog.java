@@ -1,0 +1,63 @@
+package captioner.train;
+
+import captioner.model.ModelConfig;
+
+import java.io.PrintStream;
+
+/** The lines a person watches: what is trained, a progress line every print-every iterations, how it ended. */
+final class ProgressLog implements TrainingListener {
+    private final PrintStream log;
+    private Start start;
+    private long startNanos;
+    private long captionsSeen;
+
+    ProgressLog(PrintStream log) {
+        this.log = log;
+    }
+
+    @Override
+    public void runStarted(Start s) {
+        start = s;
+        startNanos = System.nanoTime();
+        TrainConfig config = s.config();
+        ModelConfig model = s.model();
+        log.printf("training %s (V=%d, D=%d, W=%d, H=%d, %,d parameters, %s) on %,d captions in %d partitions: "
+                        + "%d iterations, %d per epoch, batch %s%n",
+                model.cell().label(), model.vocabSize(), model.inputDim(), model.wordvecDim(), model.hiddenDim(),
+                s.parameters(), config.dtype().label(), s.numTrain(), s.partitions(), s.totalIterations(),
+                s.iterationsPerEpoch(),
+                config.fullBatch() ? "full (" + s.numTrain() + ")" : String.valueOf(config.batchSize()));
+    }
+
+    @Override
+    public void iterationDone(IterationMetrics m) {
+        captionsSeen += m.captions();
+        long total = start.totalIterations();
+        if (m.iteration() % start.config().printEvery() == 0 || m.iteration() == total) {
+            double elapsed = (System.nanoTime() - startNanos) / 1e9;
+            double perIteration = elapsed / (m.iteration() - start.firstIteration());
+            log.printf("iteration %d/%d  epoch %d/%d  loss %.4f  %.0f captions/s  ETA %s%n", m.iteration(), total,
+                    Math.min(m.epoch() + 1, start.totalEpochs()), start.totalEpochs(), m.loss(), captionsSeen / elapsed,
+                    duration(perIteration * (total - m.iteration())));
+        }
+    }
+
+    @Override
+    public void runEnded(End end) {
+        Trainer.Result r = end.result();
+        log.printf("trained %s for %d iterations (%.2f epochs) in %s: final loss %.4f, %.0f captions/s; model at %s%n",
+                end.model().model().cell().label(), r.iterations(), r.iterations() / (double) start.iterationsPerEpoch(),
+                duration(r.seconds()), r.finalLoss(), r.captionsPerSecond(), r.model());
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m" + String.format("%02d", s % 60) + "s";
+        }
+        return s / 3600 + "h" + String.format("%02d", s % 3600 / 60) + "m";
+    }
+}
