@@ -1,5 +1,6 @@
 package captioner.eval;
 
+import captioner.BadInputException;
 import captioner.model.CaptioningModel;
 import captioner.model.DecoderState;
 import captioner.model.LogSoftmax;
@@ -34,10 +35,10 @@ public record BeamSearch(int beamSize, double lengthPenalty, int maxLength) impl
 
     public BeamSearch {
         if (beamSize < 1) {
-            throw new IllegalArgumentException("beam size is " + beamSize + "; expected at least 1 (1 is greedy)");
+            throw new BadInputException("beam size is " + beamSize + "; expected at least 1 (1 is greedy)");
         }
         if (!(lengthPenalty >= 0) || Double.isInfinite(lengthPenalty)) {
-            throw new IllegalArgumentException("length penalty is " + lengthPenalty + "; expected a number >= 0 "
+            throw new BadInputException("length penalty is " + lengthPenalty + "; expected a number >= 0 "
                     + "(0: rank finished captions by log-probability, 1: by log-probability per token)");
         }
         Decoder.checkMaxLength(maxLength);

@@ -1,5 +1,6 @@
 package captioner.eval;
 
+import captioner.BadInputException;
 import captioner.model.CaptioningModel;
 import captioner.tensor.Tensor;
 
@@ -41,7 +42,7 @@ public sealed interface Decoder extends Serializable permits Greedy, BeamSearch,
 
     static void checkMaxLength(int maxLength) {
         if (maxLength < 1) {
-            throw new IllegalArgumentException("max length is " + maxLength + "; expected at least 1 word");
+            throw new BadInputException("max length is " + maxLength + "; expected at least 1 word");
         }
     }
 }

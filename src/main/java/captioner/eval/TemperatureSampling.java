@@ -1,5 +1,6 @@
 package captioner.eval;
 
+import captioner.BadInputException;
 import captioner.model.CaptioningModel;
 import captioner.model.DecoderState;
 import captioner.model.LogSoftmax;
@@ -20,7 +21,7 @@ public record TemperatureSampling(double temperature, long seed, int maxLength) 
 
     public TemperatureSampling {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("temperature is " + temperature + "; expected a positive number "
+            throw new BadInputException("temperature is " + temperature + "; expected a positive number "
                     + "(1 samples from the model's own distribution)");
         }
         Decoder.checkMaxLength(maxLength);
