@@ -6,7 +6,6 @@ import captioner.eval.Evaluation;
 import captioner.eval.ModelFile;
 import captioner.eval.OutputFile;
 import captioner.eval.SampleLines;
-import captioner.train.RunLayout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
@@ -26,10 +25,8 @@ import java.util.concurrent.Callable;
 final class EvaluateCommand implements Callable<Integer> {
     private static final int SHOWN_SAMPLES = 3;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT",
-            description = "A model file written by train (OUT/" + RunLayout.MODEL + " or OUT/" + RunLayout.CHECKPOINTS
-                    + "/" + RunLayout.CHECKPOINT_GLOB + ").")
-    String checkpoint;
+    @Mixin
+    CheckpointOption checkpoint;
 
     @Mixin
     InferenceOptions options;
@@ -53,7 +50,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Decoder decoder = options.decoder(beamSize, null, 0, evaluation.lengthPenalty);
         Configuration conf = SparkSessions.hadoopConfiguration();
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
-        ModelFile model = ModelFile.read("--checkpoint", checkpoint, conf);
+        ModelFile model = checkpoint.read(conf);
         SparkSessions.with(options.master, "captioner evaluate", spark -> {
             Evaluation e = options.evaluate(spark, model, options.data, null, List.of(decoder), evaluation.max, true, smooth, true);
             System.out.print(e.summary());

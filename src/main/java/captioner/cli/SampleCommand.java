@@ -7,7 +7,6 @@ import captioner.eval.Evaluation;
 import captioner.eval.ModelFile;
 import captioner.eval.OutputFile;
 import captioner.eval.SampleLines;
-import captioner.train.RunLayout;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,10 +25,8 @@ import java.util.concurrent.Callable;
 final class SampleCommand implements Callable<Integer> {
     static final int DEFAULT_COUNT = 10;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT",
-            description = "A model file written by train (OUT/" + RunLayout.MODEL + " or OUT/" + RunLayout.CHECKPOINTS
-                    + "/" + RunLayout.CHECKPOINT_GLOB + ").")
-    String checkpoint;
+    @Mixin
+    CheckpointOption checkpoint;
 
     @Mixin
     InferenceOptions options;
@@ -73,7 +70,7 @@ final class SampleCommand implements Callable<Integer> {
         Decoder decoder = options.decoder(beamSize, temperature, seed, lengthPenalty);
         Configuration conf = SparkSessions.hadoopConfiguration();
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
-        ModelFile model = ModelFile.read("--checkpoint", checkpoint, conf);
+        ModelFile model = checkpoint.read(conf);
         Integer images = all ? null : count == null ? DEFAULT_COUNT : count;
         SparkSessions.with(options.master, "captioner sample", spark -> {
             Evaluation e = options.evaluate(spark, model, options.data, null, List.of(decoder), images, false,
