@@ -6,10 +6,7 @@ import captioner.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
-import java.util.function.Supplier;
 
-import static captioner.TestTensors.randn;
-import static captioner.model.GradientCheck.numericGradientArray;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -23,18 +20,9 @@ class GradientMeasureTest {
     private final Tensor analytic;
 
     GradientMeasureTest() {
-        Random rng = new Random(231);
-        int n = 2, d = 3, t = 10, h = 6;
-        Tensor x = randn(rng, t, n, d), h0 = randn(rng, n, h);
-        Tensor wx = randn(rng, d, 4 * h), wh = randn(rng, h, 4 * h), b = randn(rng, 4 * h);
-        Lstm lstm = new Lstm();
-        Tensor dout = randn(rng, lstm.forward(x, h0, wx, wh, b).shape());
-        analytic = Tensor.zeros(DType.FLOAT64, h, 4 * h);
-        lstm.backward(dout, Tensor.zeros(DType.FLOAT64, t, n, d), Tensor.zeros(DType.FLOAT64, n, h),
-                Tensor.zeros(DType.FLOAT64, d, 4 * h), analytic, Tensor.zeros(DType.FLOAT64, 4 * h));
-        Lstm probe = new Lstm();
-        Supplier<Tensor> f = () -> probe.forward(x, h0, wx, wh, b);
-        numeric = numericGradientArray(f, wh, dout, 1e-5);
+        SequenceGradients lstm = new SequenceGradients(Lstm::new, 4, new Random(231), 2, 3, 10, 6);
+        numeric = lstm.numeric("dWh");
+        analytic = lstm.analytic("dWh");
     }
 
     @Test

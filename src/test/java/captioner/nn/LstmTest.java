@@ -89,24 +89,7 @@ class LstmTest {
 
     @Test
     void sequenceBackwardMatchesNumericGradients() {
-        Random rng = new Random(231);
-        int n = 2, d = 3, t = 10, h = 6;
-        Tensor x = randn(rng, t, n, d), h0 = randn(rng, n, h);
-        Tensor wx = randn(rng, d, 4 * h), wh = randn(rng, h, 4 * h), b = randn(rng, 4 * h);
-        Lstm lstm = new Lstm();
-        Tensor dout = randn(rng, lstm.forward(x, h0, wx, wh, b).shape());
-        Tensor dx = Tensor.zeros(DType.FLOAT64, t, n, d), dh0 = Tensor.zeros(DType.FLOAT64, n, h);
-        Tensor dwx = Tensor.zeros(DType.FLOAT64, d, 4 * h), dwh = Tensor.zeros(DType.FLOAT64, h, 4 * h);
-        Tensor db = Tensor.zeros(DType.FLOAT64, 4 * h);
-        lstm.backward(dout, dx, dh0, dwx, dwh, db);
-
-        Lstm probe = new Lstm();
-        Supplier<Tensor> f = () -> probe.forward(x, h0, wx, wh, b);
-        assertGradient(numericGradientArray(f, x, dout, H), dx, 1e-7, "dx");
-        assertGradient(numericGradientArray(f, h0, dout, H), dh0, 1e-7, "dh0");
-        assertGradient(numericGradientArray(f, wx, dout, H), dwx, 1e-7, "dWx");
-        assertGradient(numericGradientArray(f, wh, dout, H), dwh, 1e-7, "dWh");
-        assertGradient(numericGradientArray(f, b, dout, H), db, 1e-7, "db");
+        new SequenceGradients(Lstm::new, 4, new Random(231), 2, 3, 10, 6).assertAllMatch(1e-7);
     }
 
     @Test

@@ -76,23 +76,7 @@ class VanillaRnnTest {
 
     @Test
     void sequenceBackwardMatchesNumericGradients() {
-        Random rng = new Random(231);
-        int n = 2, d = 3, t = 10, h = 5;
-        Tensor x = randn(rng, t, n, d), h0 = randn(rng, n, h), wx = randn(rng, d, h), wh = randn(rng, h, h), b = randn(rng, h);
-        VanillaRnn rnn = new VanillaRnn();
-        Tensor out = rnn.forward(x, h0, wx, wh, b);
-        Tensor dout = randn(rng, out.shape());
-        Tensor dx = Tensor.zeros(DType.FLOAT64, t, n, d), dh0 = Tensor.zeros(DType.FLOAT64, n, h);
-        Tensor dwx = Tensor.zeros(DType.FLOAT64, d, h), dwh = Tensor.zeros(DType.FLOAT64, h, h), db = Tensor.zeros(DType.FLOAT64, h);
-        rnn.backward(dout, dx, dh0, dwx, dwh, db);
-
-        VanillaRnn probe = new VanillaRnn();
-        java.util.function.Supplier<Tensor> f = () -> probe.forward(x, h0, wx, wh, b);
-        assertGradient(numericGradientArray(f, x, dout, H), dx, 1e-7, "dx");
-        assertGradient(numericGradientArray(f, h0, dout, H), dh0, 1e-7, "dh0");
-        assertGradient(numericGradientArray(f, wx, dout, H), dwx, 1e-7, "dWx");
-        assertGradient(numericGradientArray(f, wh, dout, H), dwh, 1e-7, "dWh");
-        assertGradient(numericGradientArray(f, b, dout, H), db, 1e-7, "db");
+        new SequenceGradients(VanillaRnn::new, 1, new Random(231), 2, 3, 10, 5).assertAllMatch(1e-7);
     }
 
     @Test
