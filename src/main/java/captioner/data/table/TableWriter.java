@@ -86,15 +86,12 @@ public final class TableWriter {
     /**
      * Reads the cs231n directory {@code dataDir} one split at a time and writes it as a table to {@code out}.
      *
-     * @param maxTrain keep this many training captions ({@link TrainingSubset}); null keeps all
-     * @throws BadInputException for bad input files, {@code maxTrain < 1}, or an existing {@code out} without
-     *         {@code overwrite} (checked before anything is read)
+     * @param maxTrain keep this many training captions ({@link TrainingSubset}, which checks the size); null keeps all
+     * @throws BadInputException for bad input files, or an existing {@code out} without {@code overwrite} (checked
+     *         before anything is read)
      */
     public Summary prepare(String dataDir, String out, FeatureKind kind, Integer maxTrain, long seed,
                            boolean overwrite) {
-        if (maxTrain != null && maxTrain < 1) {
-            throw new BadInputException("--max-train is " + maxTrain + "; expected at least 1 training caption");
-        }
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Location target = Location.of(out, conf);
         TableCommit.checkTarget(target, overwrite);

@@ -263,7 +263,8 @@ class CaptionTableTest {
         Path out = tmp.resolve("t");
         BadInputException e = assertThrows(BadInputException.class, () -> new TableWriter(spark).prepare(
                 fixture.toString(), out.toString(), FeatureKind.PCA, 0, 0, false));
-        assertTrue(e.getMessage().contains("--max-train is 0; expected at least 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("a training subset of 0 captions: expected at least 1"), e.getMessage());
+        assertFalse(Files.exists(out));
         e = assertThrows(BadInputException.class, () -> TableReadBack.read(spark, tmp.resolve("none").toString()));
         assertTrue(e.getMessage().contains("no such table"), e.getMessage());
         e = assertThrows(BadInputException.class, () -> TableReadBack.read(spark, fixture.toString()));
