@@ -36,7 +36,19 @@ public final class SparkJobs {
      */
     public static RuntimeException translate(Throwable failure, Function<String, RuntimeException> otherwise) {
         BadInputException bad = badInput(failure);
-        return bad != null ? bad : otherwise.apply(String.valueOf(failure.getMessage()).lines().findFirst().orElse(""));
+        return bad != null ? bad : otherwise.apply(firstLine(failure));
+    }
+
+    /**
+     * The first line of the failure's message. Spark's waits wrap the job's own failure in "Exception thrown in
+     * awaitResult", which says nothing: the wrapped failure speaks instead.
+     */
+    private static String firstLine(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && String.valueOf(t.getMessage()).startsWith("Exception thrown in awaitResult")) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage()).lines().findFirst().orElse("");
     }
 
     /** The {@link BadInputException} among the causes, again with its own message; null when there is none. */

@@ -6,8 +6,8 @@ import captioner.tensor.Tensor;
 /**
  * Clipping by global norm ({@code --clip-norm}): when the L2 norm of all gradients together exceeds
  * the bound, every gradient is scaled by {@code bound / norm}, so the direction is kept and an update
- * of SGD is at most {@code learningRate · bound} long however large the gradient explodes. These are
- * the operations {@code Trainer.step} performs inline on the flat gradient vector.
+ * of SGD is at most {@code learningRate · bound} long however large the gradient explodes. The trainer
+ * applies it to the flat gradient vector after dividing by the batch size.
  */
 public final class GradientClipping {
     private GradientClipping() {

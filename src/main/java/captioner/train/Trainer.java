@@ -9,6 +9,7 @@ import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
 import captioner.model.ModelFit;
 import captioner.model.Vocabulary;
+import captioner.nn.GradientClipping;
 import captioner.optim.UpdateRule;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
@@ -182,7 +183,7 @@ public final class Trainer {
         double loss = sum.lossSum / n;
         Tensor grads = sum.gradient();
         k.scale(grads, 1.0 / n);
-        double norm = Math.sqrt(k.sumSquares(grads));
+        double norm = GradientClipping.norm(grads);
         if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
             List<Location> kept = dir.checkpoints();
             throw new TrainingFailedException("the " + (Double.isFinite(loss) ? "gradient norm" : "loss")
@@ -191,8 +192,8 @@ public final class Trainer {
                     + (kept.isEmpty() ? "none yet" : kept.get(kept.size() - 1))
                     + ". Try a lower --learning-rate or --clip-norm.");
         }
-        if (config.clipNorm() != null && norm > config.clipNorm()) {
-            k.scale(grads, config.clipNorm() / norm);
+        if (config.clipNorm() != null) {
+            GradientClipping.clipInPlace(grads, norm, config.clipNorm());
         }
         double lr = state.learningRate;
         state.rule.update(state.params, grads, lr);
