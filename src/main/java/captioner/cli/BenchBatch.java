@@ -1,0 +1,80 @@
+package captioner.cli;
+
+import captioner.BadInputException;
+import captioner.data.CaptionShard;
+import captioner.data.TrainingData;
+import captioner.eval.ModelFile;
+import captioner.model.ModelConfig;
+import captioner.tensor.DType;
+import captioner.tensor.Tensor;
+
+import java.util.Random;
+
+/**
+ * The one batch that {@code bench} times: N captions of {@code captionLength} word indices (row-major) and their
+ * (N, D) image features.
+ */
+record BenchBatch(Tensor features, int[] captions, int captionLength, String describe) {
+
+    int size() {
+        return features.dim(0);
+    }
+
+    /** Standard normal features and uniformly drawn words (any index, {@code <NULL>} included), from seed 1. */
+    static BenchBatch random(ModelConfig config, int n, int captionLength, DType dtype) {
+        Random rng = new Random(1);
+        Tensor features = Tensor.zeros(dtype, n, config.inputDim());
+        for (int i = 0; i < features.size(); i++) {
+            features.set(i, rng.nextGaussian());
+        }
+        int[] captions = new int[n * captionLength];
+        for (int i = 0; i < captions.length; i++) {
+            captions[i] = rng.nextInt(config.vocabSize());
+        }
+        return new BenchBatch(features, captions, captionLength, "random captions");
+    }
+
+    /** The training captions of a dataset, from which batches are drawn. */
+    record Source(CaptionShard shard, String name) {
+
+        /**
+         * Reads the training split of {@code data} ("embedded" for the embedded default dataset) through a
+         * one-core local Spark session; with a model, checks that the data is the model's.
+         */
+        static Source load(String data, ModelFile model) {
+            String uri = data.equals("embedded") ? null : data;
+            String name = uri == null ? "the embedded default dataset" : "--data " + data;
+            CaptionShard shard = SparkSessions.with("local[1]", "captioner bench data", spark -> {
+                try (TrainingData d = TrainingData.open(spark, uri, null, null, 1)) {
+                    if (model != null) {
+                        model.checkFits(d, name);
+                    }
+                    return d.shards("train", 1).first();
+                }
+            });
+            return new Source(shard, name);
+        }
+
+        /** N distinct training captions drawn with seed 1, and their images' features. */
+        BenchBatch batch(int n, DType dtype) {
+            int total = shard.numCaptions();
+            if (n > total) {
+                throw new BadInputException("--batch-size " + n + ": " + name + " has only " + total
+                        + " training captions");
+            }
+            int length = shard.captionLength();
+            int dim = shard.featureDim();
+            int[] pick = new Random(1).ints(0, total).distinct().limit(n).toArray();
+            int[] captions = new int[n * length];
+            Tensor features = Tensor.zeros(dtype, n, dim);
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(shard.captions(), pick[r] * length, captions, r * length, length);
+                int image = shard.captionImage()[pick[r]];
+                for (int j = 0; j < dim; j++) {
+                    features.set(r * dim + j, shard.features()[image * dim + j]);
+                }
+            }
+            return new BenchBatch(features, captions, length, "captions of " + name);
+        }
+    }
+}
