@@ -5,6 +5,7 @@ import captioner.data.CaptionShard;
 import captioner.data.TrainingData;
 import captioner.eval.ModelFile;
 import captioner.model.ModelConfig;
+import captioner.model.Vocabulary;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 
@@ -35,7 +36,7 @@ record BenchBatch(Tensor features, int[] captions, int captionLength, String des
     }
 
     /** The training captions of a dataset, from which batches are drawn. */
-    record Source(CaptionShard shard, String name) {
+    record Source(CaptionShard shard, Vocabulary vocab, String name) {
 
         /**
          * Reads the training split of {@code data} ("embedded" for the embedded default dataset) through a
@@ -44,15 +45,14 @@ record BenchBatch(Tensor features, int[] captions, int captionLength, String des
         static Source load(String data, ModelFile model) {
             String uri = data.equals("embedded") ? null : data;
             String name = uri == null ? "the embedded default dataset" : "--data " + data;
-            CaptionShard shard = SparkSessions.with("local[1]", "captioner bench data", spark -> {
+            return SparkSessions.with("local[1]", "captioner bench data", spark -> {
                 try (TrainingData d = TrainingData.open(spark, uri, null, null, 1)) {
                     if (model != null) {
                         model.checkFits(d, name);
                     }
-                    return d.shards("train", 1).first();
+                    return new Source(d.shards("train", 1).first(), d.vocab(), name);
                 }
             });
-            return new Source(shard, name);
         }
 
         /** N distinct training captions drawn with seed 1, and their images' features. */

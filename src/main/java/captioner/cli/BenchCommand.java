@@ -109,7 +109,9 @@ final class BenchCommand implements Callable<Integer> {
                     PROBE_SIZE, PROBE_SIZE, probeSeconds);
         }
         List<ModelConfig> configs = model != null ? List.of(model.config())
-                : cells.stream().map(c -> new ModelConfig(c, vocab, inputDim, wordvec, hidden, 0, 1, 2)).toList();
+                : cells.stream().map(c -> source == null ? new ModelConfig(c, vocab, inputDim, wordvec, hidden, 0, 1, 2)
+                        : ModelConfig.of(c, source.vocab(), source.shard().featureDim(), wordvec, hidden))
+                        .toList();
         for (ModelConfig config : configs) {
             Tensor params = model != null ? model.checkpoint().params().copy(type)
                     : CaptioningModel.initialParams(config, type, 1);
