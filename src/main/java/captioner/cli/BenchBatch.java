@@ -21,7 +21,11 @@ record BenchBatch(Tensor features, int[] captions, int captionLength, String des
         return features.dim(0);
     }
 
-    /** Standard normal features and uniformly drawn words (any index, {@code <NULL>} included), from seed 1. */
+    /**
+     * Standard normal features and captions shaped as real ones, drawn from seed 1 (the libtorch peer draws the
+     * same kind): {@code <START>}, then words drawn uniformly from the vocabulary without {@code <NULL>}, up to a
+     * length drawn uniformly from [L/2, L] tokens, then {@code <NULL>} padding.
+     */
     static BenchBatch random(ModelConfig config, int n, int captionLength, DType dtype) {
         Random rng = new Random(1);
         Tensor features = Tensor.zeros(dtype, n, config.inputDim());
@@ -29,10 +33,25 @@ record BenchBatch(Tensor features, int[] captions, int captionLength, String des
             features.set(i, rng.nextGaussian());
         }
         int[] captions = new int[n * captionLength];
-        for (int i = 0; i < captions.length; i++) {
-            captions[i] = rng.nextInt(config.vocabSize());
+        int shortest = Math.max(2, captionLength / 2);
+        for (int r = 0; r < n; r++) {
+            int length = shortest + rng.nextInt(captionLength - shortest + 1);
+            for (int s = 0; s < captionLength; s++) {
+                int word;
+                if (s == 0) {
+                    word = config.startIdx() >= 0 ? config.startIdx() : rng.nextInt(config.vocabSize());
+                } else if (s < length) {
+                    do {
+                        word = rng.nextInt(config.vocabSize());
+                    } while (word == config.nullIdx());
+                } else {
+                    word = config.nullIdx();
+                }
+                captions[r * captionLength + s] = word;
+            }
         }
-        return new BenchBatch(features, captions, captionLength, "random captions");
+        return new BenchBatch(features, captions, captionLength, "random captions of " + shortest + "-"
+                + captionLength + " tokens");
     }
 
     /** The training captions of a dataset, from which batches are drawn. */

@@ -63,6 +63,10 @@ final class BenchCommand implements Callable<Integer> {
             + "must be the model's data.")
     String data;
 
+    @Option(names = "--write-ref", paramLabel = "DIR", description = "Also write the timed parameters and batch as "
+            + ".npy files (cs231n layout) into DIR, for the libtorch peer's --ref; one cell only.")
+    String writeRef;
+
     @Option(names = "--probe-seconds", description = "Length of the SGEMM rate probe that every figure is measured "
             + "against; 0 skips it (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     double probeSeconds;
@@ -93,8 +97,11 @@ final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("--batch-size must be >= 1, --caption-length >= 2, --warmup >= 0, "
                     + "--jit-warmup >= 0, --seconds > 0 and --probe-seconds >= 0");
         }
-        if (spark && (init != null || data != null)) {
-            throw new BadInputException("--init and --data time single-process steps; expected them without --spark");
+        if (writeRef != null && init == null && cells.size() != 1) {
+            throw new BadInputException("--write-ref writes one model; expected --cell rnn or --cell lstm, or --init");
+        }
+        if (spark && (init != null || data != null || writeRef != null)) {
+            throw new BadInputException("--init, --data and --write-ref are for single-process steps; expected them without --spark");
         }
         System.out.printf("BLAS %s, float32 math %s, %d cores%n", Blas.describe(), FloatMath.implementation(),
                 Runtime.getRuntime().availableProcessors());
@@ -117,7 +124,11 @@ final class BenchCommand implements Callable<Integer> {
                     : CaptioningModel.initialParams(config, type, 1);
             BenchBatch batch = source != null ? source.batch(batchSize, type)
                     : BenchBatch.random(config, batchSize, captionLength, type);
-            double captionsPerSecond = measure(new CaptioningModel(config, params), batch);
+            CaptioningModel timed = new CaptioningModel(config, params);
+            if (writeRef != null) {
+                NpyFiles.write(java.nio.file.Path.of(writeRef), timed, batch);   // before the steps change params
+            }
+            double captionsPerSecond = measure(timed, batch);
             double flops = config.flopsPerCaption(batch.captionLength() - 1);
             double gflops = captionsPerSecond * flops / 1e9;
             System.out.printf("%-4s %8.1f captions/s  %7.1f GFLOP/s%s  (%.3g FLOP/caption, %.1f ms/step, N=%d, %s, %s, %s)%n",
