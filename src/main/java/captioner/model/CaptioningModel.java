@@ -18,6 +18,8 @@ import java.util.Random;
  * cs231n's {@code CaptioningRNN}: image features → initial hidden state (affine), caption words →
  * word vectors, a vanilla RNN or LSTM over the words, hidden states → vocabulary scores, and the
  * masked temporal softmax loss. Parameters live in one flat vector laid out by {@link ParamLayout}.
+ * The loss does no work on what the mask throws away: captions are packed by length ({@link PackedCaptions}), so
+ * ended captions leave the recurrence and {@code <NULL>} targets are never scored.
  * Captions are generated one word at a time through {@link #startDecoding} and {@link #decodeStep}, which greedy
  * {@link #sample} and the decoders of {@code captioner.eval} share.
  * An instance keeps the buffers of its last batch, so it serves one thread at a time.

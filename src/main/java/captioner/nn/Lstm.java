@@ -104,11 +104,7 @@ public final class Lstm implements RecurrentLayer {
                     dc.slices(0, rows), dai);
             k.gemm(false, true, 1, dai, wh, 0, dNext.slices(0, rows));
         }
-        k.gemm(true, false, 1, x, da, 1, dWx);
-        Tensor previous = steps.isFull() ? hs.slices(0, p) : (hPrev = steps.gatherPrevious(hs, hPrev));
-        k.gemm(true, false, 1, previous, da, 1, dWh);
-        k.addColumnSums(da, db);
-        k.gemm(false, true, 1, da, wx, 0, dx);
+        hPrev = RecurrentLayer.inputGradients(steps, x, hs, hPrev, da, wx, dx, dWx, dWh, db);
         dh0.copyFrom(dNext);
         if (dc0 != null) {
             dc0.copyFrom(dc);

@@ -43,6 +43,23 @@ public interface RecurrentLayer {
     void backwardPacked(Tensor dh, Tensor dx, Tensor dh0, Tensor dWx, Tensor dWh, Tensor db);
 
     /**
+     * What every cell does after its backward pass through time, from the pre-activation gradient da (P, gH):
+     * adds {@code x^T·da} into dWx, {@code h_{t-1}^T·da} into dWh and da's column sums into db, and writes
+     * {@code da·Wx^T} into dx. hs is the cell's (N + P, H) state tensor; h_{t-1} is a view of it when the steps are
+     * full and is gathered into {@code buffer} otherwise. Returns the buffer, for reuse.
+     */
+    static Tensor inputGradients(PackedSteps steps, Tensor x, Tensor hs, Tensor buffer, Tensor da, Tensor wx, Tensor dx,
+                                 Tensor dWx, Tensor dWh, Tensor db) {
+        captioner.tensor.Kernels k = captioner.tensor.Kernels.of(da.dtype());
+        k.gemm(true, false, 1, x, da, 1, dWx);
+        Tensor previous = steps.isFull() ? hs.slices(0, steps.rows()) : (buffer = steps.gatherPrevious(hs, buffer));
+        k.gemm(true, false, 1, previous, da, 1, dWh);
+        k.addColumnSums(da, db);
+        k.gemm(false, true, 1, da, wx, 0, dx);
+        return buffer;
+    }
+
+    /**
      * The checks every cell does on its sequence inputs; {@code gates} is how many blocks of H the weights
      * have (1 for the vanilla RNN, 4 for the LSTM). Returns {T, N, D, H}.
      */
