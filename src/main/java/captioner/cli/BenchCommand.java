@@ -1,6 +1,7 @@
 package captioner.cli;
 
 import captioner.BadInputException;
+import captioner.eval.ModelFile;
 import captioner.model.CaptioningModel;
 import captioner.model.CellType;
 import captioner.model.ModelConfig;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
 
 /** Times single-process training steps (loss, backward, Adam) of the cs231n configuration. */
@@ -54,6 +54,24 @@ final class BenchCommand implements Callable<Integer> {
             defaultValue = "10")
     double seconds;
 
+    @Option(names = "--init", paramLabel = "CKPT", description = "Time this checkpoint's model (a model.h5 or checkpoint "
+            + "that train wrote; its cell and sizes, which override --cell, --vocab, --input-dim, --wordvec and --hidden) "
+            + "instead of a fresh initialisation.")
+    String init;
+
+    @Option(names = "--data", paramLabel = "DIR|TABLE", description = "Time captions and features of this dataset's "
+            + "training split ('embedded' for the embedded default dataset) instead of random ones; with --init it "
+            + "must be the model's data.")
+    String data;
+
+    @Option(names = "--write-ref", paramLabel = "DIR", description = "Also write the timed parameters and batch as "
+            + ".npy files (cs231n layout) into DIR, for the libtorch peer's --ref; one cell only.")
+    String writeRef;
+
+    @Option(names = "--probe-seconds", description = "Length of the SGEMM rate probe that every figure is measured "
+            + "against; 0 skips it (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    double probeSeconds;
+
     @Option(names = "--spark", description = "Time the Spark training loop (local mode) instead of single-process steps.")
     boolean spark;
 
@@ -76,25 +94,55 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         DType type = Flags.parse("--dtype", dtype, DType::parse);
         List<CellType> cells = cell.equalsIgnoreCase("both") ? List.of(CellType.LSTM, CellType.RNN) : List.of(Flags.parse("--cell", cell, CellType::parse));
-        if (batchSize < 1 || captionLength < 2 || warmup < 0 || seconds <= 0 || jitWarmup < 0) {
+        if (batchSize < 1 || captionLength < 2 || warmup < 0 || seconds <= 0 || jitWarmup < 0 || probeSeconds < 0) {
             throw new BadInputException("--batch-size must be >= 1, --caption-length >= 2, --warmup >= 0, "
-                    + "--jit-warmup >= 0 and --seconds > 0");
+                    + "--jit-warmup >= 0, --seconds > 0 and --probe-seconds >= 0");
         }
-        System.out.printf("BLAS %s, float32 math %s, %d cores, OPENBLAS_CORETYPE=%s%n", Blas.implementation(),
-                FloatMath.implementation(), Runtime.getRuntime().availableProcessors(),
-                System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(auto)"));
+        if (writeRef != null && init == null && cells.size() != 1) {
+            throw new BadInputException("--write-ref writes one model; expected --cell rnn or --cell lstm, or --init");
+        }
+        if (spark && (init != null || data != null || writeRef != null)) {
+            throw new BadInputException("--init, --data and --write-ref are for single-process steps; expected them without --spark");
+        }
+        System.out.printf("BLAS %s, float32 math %s, %d cores%n", Blas.describe(), FloatMath.implementation(),
+                Runtime.getRuntime().availableProcessors());
         if (spark) {
             return benchSpark(cells);
         }
-        for (CellType c : cells) {
-            ModelConfig config = new ModelConfig(c, vocab, inputDim, wordvec, hidden, 0, 1, 2);
-            double flops = config.flopsPerCaption(captionLength - 1);
-            double[] r = measure(config, type);
-            System.out.printf("%-4s %8.1f captions/s  %7.1f GFLOP/s  (%.3g FLOP/caption, %.1f ms/step, N=%d, %s)%n",
-                    c.label(), r[0], r[0] * flops / 1e9, flops, 1000.0 * batchSize / r[0], batchSize, type.label());
+        ModelFile model = init == null ? null : ModelFile.read("--init", init, new org.apache.hadoop.conf.Configuration());
+        BenchBatch.Source source = data == null ? null : BenchBatch.Source.load(data, model);
+        double rate = probeSeconds == 0 ? Double.NaN : Blas.sgemmGflops(PROBE_SIZE, probeSeconds);
+        if (probeSeconds > 0) {
+            System.out.printf("SGEMM probe: %.1f GFLOP/s (%d x %d x %d, float32, best of %.0f s)%n", rate, PROBE_SIZE,
+                    PROBE_SIZE, PROBE_SIZE, probeSeconds);
+        }
+        List<ModelConfig> configs = model != null ? List.of(model.config())
+                : cells.stream().map(c -> source == null ? new ModelConfig(c, vocab, inputDim, wordvec, hidden, 0, 1, 2)
+                        : ModelConfig.of(c, source.vocab(), source.shard().featureDim(), wordvec, hidden))
+                        .toList();
+        for (ModelConfig config : configs) {
+            Tensor params = model != null ? model.checkpoint().params().copy(type)
+                    : CaptioningModel.initialParams(config, type, 1);
+            BenchBatch batch = source != null ? source.batch(batchSize, type)
+                    : BenchBatch.random(config, batchSize, captionLength, type);
+            CaptioningModel timed = new CaptioningModel(config, params);
+            if (writeRef != null) {
+                NpyFiles.write(java.nio.file.Path.of(writeRef), timed, batch);   // before the steps change params
+            }
+            double captionsPerSecond = measure(timed, batch);
+            double flops = config.flopsPerCaption(batch.captionLength() - 1);
+            double gflops = captionsPerSecond * flops / 1e9;
+            System.out.printf("%-4s %8.1f captions/s  %7.1f GFLOP/s%s  (%.3g FLOP/caption, %.1f ms/step, N=%d, %s, %s, %s)%n",
+                    config.cell().label(), captionsPerSecond, gflops,
+                    Double.isNaN(rate) ? "" : String.format(" = %.2f of SGEMM", gflops / rate), flops,
+                    1000.0 * batchSize / captionsPerSecond, batchSize, type.label(),
+                    model != null ? "parameters of " + init : "fresh initialisation", batch.describe());
         }
         return 0;
     }
+
+    /** Side of the square SGEMM that the rate probe times: large enough for OpenBLAS's peak, a few ms a call. */
+    private static final int PROBE_SIZE = 1024;
 
     private int benchSpark(List<CellType> cells) {
         SparkSessions.with(master, "captioner bench", session -> {
@@ -118,37 +166,27 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Returns {captions per second}. */
-    private double[] measure(ModelConfig config, DType type) {
-        Random rng = new Random(1);
-        CaptioningModel model = CaptioningModel.initialized(config, type, 1);
-        UpdateRule adam = UpdateRuleType.ADAM.create(model.layout().size(), type);
-        Tensor grads = model.layout().zeros(type);
-        Tensor features = Tensor.zeros(type, batchSize, config.inputDim());
-        for (int i = 0; i < features.size(); i++) {
-            features.set(i, rng.nextGaussian());
-        }
-        int[] captions = new int[batchSize * captionLength];
-        for (int i = 0; i < captions.length; i++) {
-            captions[i] = rng.nextInt(config.vocabSize());
-        }
+    /** Captions per second of training steps on one batch. */
+    private double measure(CaptioningModel model, BenchBatch batch) {
+        UpdateRule adam = UpdateRuleType.ADAM.create(model.layout().size(), model.dtype());
+        Tensor grads = model.layout().zeros(model.dtype());
         for (int i = 0; i < warmup; i++) {
-            step(model, adam, grads, features, captions);
+            step(model, adam, grads, batch);
         }
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
         int steps = 0;
         do {
-            step(model, adam, grads, features, captions);
+            step(model, adam, grads, batch);
             steps++;
         } while (System.nanoTime() < deadline);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        return new double[] {steps * (double) batchSize / elapsed};
+        return steps * (double) batch.size() / elapsed;
     }
 
-    private void step(CaptioningModel model, UpdateRule adam, Tensor grads, Tensor features, int[] captions) {
+    private void step(CaptioningModel model, UpdateRule adam, Tensor grads, BenchBatch batch) {
         grads.fill(0);
-        model.loss(features, captions, captionLength, grads);
+        model.loss(batch.features(), batch.captions(), batch.captionLength(), grads);
         adam.update(model.params(), grads, 5e-3);
     }
 }

@@ -18,6 +18,8 @@ import java.util.Random;
  * cs231n's {@code CaptioningRNN}: image features → initial hidden state (affine), caption words →
  * word vectors, a vanilla RNN or LSTM over the words, hidden states → vocabulary scores, and the
  * masked temporal softmax loss. Parameters live in one flat vector laid out by {@link ParamLayout}.
+ * The loss does no work on what the mask throws away: captions are packed by length ({@link PackedCaptions}), so
+ * ended captions leave the recurrence and {@code <NULL>} targets are never scored.
  * Captions are generated one word at a time through {@link #startDecoding} and {@link #decodeStep}, which greedy
  * {@link #sample} and the decoders of {@code captioner.eval} share.
  * An instance keeps the buffers of its last batch, so it serves one thread at a time.
@@ -32,9 +34,10 @@ public final class CaptioningModel {
     private final RecurrentLayer recurrent;
     private final Affine vocabulary = new Affine();
 
-    private int[] wordsIn = new int[0];
-    private int[] wordsOut = new int[0];
-    private boolean[] mask = new boolean[0];
+    private boolean[] allScored = new boolean[0];
+    private Tensor h0Packed;  // (N, H): h0 in packed order; in backward, its gradient
+    private Tensor hScored;   // (rows with a target, H), when some packed rows have <NULL> targets
+    private Tensor dhScored;
     private Tensor dh;
     private Tensor dx;
     private Tensor dh0;
@@ -127,46 +130,62 @@ public final class CaptioningModel {
             Shapes.require("grads", grads, layout.size());
             Shapes.requireDType("grads", grads, params.dtype());
         }
-        int t = captionLength - 1;
-        splitCaptions(captions, n, captionLength);
+        PackedCaptions packed = PackedCaptions.of(captions, n, captionLength, config.nullIdx());
+        if (packed.outputRows.length == 0) {
+            return 0;   // every target is <NULL>: no loss and no gradient
+        }
         DType dtype = params.dtype();
+        Kernels k = Kernels.of(dtype);
+        int p = packed.steps.rows();
+        int hidden = config.hiddenDim();
 
+        // h0 in packed order: rows of the projection, permuted; a permutation copies exactly.
         Tensor h0 = projection.forward(features, param("W_proj"), param("b_proj"));
-        Tensor x = embedding.forward(wordsIn, param("W_embed")).reshape(t, n, config.wordvecDim());
-        Tensor h = recurrent.forward(x, h0, param("Wx"), param("Wh"), param("b"));
-        Tensor scores = vocabulary.forward(h, param("W_vocab"), param("b_vocab")).reshape(t * n, config.vocabSize());
-        // The gradient overwrites the scores in place: the (T·N, V) block is the largest activation.
-        double loss = TemporalSoftmaxLoss.forwardBackward(scores, wordsOut, mask, scale, scores);
+        h0Packed = Tensor.reuse(h0Packed, dtype, n, hidden);
+        k.gatherRows(h0, packed.order, h0Packed);
+        Tensor x = embedding.forward(packed.wordsIn, param("W_embed"));
+        Tensor h = recurrent.forwardPacked(x, packed.steps, h0Packed, param("Wx"), param("Wh"), param("b"));
+        // Only rows with a target are scored: a <NULL> target costs nothing in the output layer.
+        Tensor scored = h;
+        if (!packed.everyRowScored()) {
+            hScored = Tensor.reuse(hScored, dtype, packed.outputRows.length, hidden);
+            k.gatherRows(h, packed.outputRows, hScored);
+            scored = hScored;
+        }
+        Tensor scores = vocabulary.forward(scored, param("W_vocab"), param("b_vocab"));
+        // The gradient overwrites the scores in place: the (rows, V) block is the largest activation.
+        double loss = TemporalSoftmaxLoss.forwardBackward(scores, packed.targets, everyRow(packed.targets.length),
+                scale, scores);
         if (grads == null) {
             return loss;
         }
-        int hidden = config.hiddenDim();
-        dh = Tensor.reuse(dh, dtype, t, n, hidden);
-        dx = Tensor.reuse(dx, dtype, t, n, config.wordvecDim());
+        dh = Tensor.reuse(dh, dtype, p, hidden);
+        dx = Tensor.reuse(dx, dtype, p, config.wordvecDim());
         dh0 = Tensor.reuse(dh0, dtype, n, hidden);
-        vocabulary.backward(scores, dh, layout.view(grads, "W_vocab"), layout.view(grads, "b_vocab"));
-        recurrent.backward(dh, dx, dh0, layout.view(grads, "Wx"), layout.view(grads, "Wh"), layout.view(grads, "b"));
-        embedding.backward(dx.reshape(t * n, config.wordvecDim()), layout.view(grads, "W_embed"));
+        if (packed.everyRowScored()) {
+            vocabulary.backward(scores, dh, layout.view(grads, "W_vocab"), layout.view(grads, "b_vocab"));
+        } else {
+            dhScored = Tensor.reuse(dhScored, dtype, packed.outputRows.length, hidden);
+            vocabulary.backward(scores, dhScored, layout.view(grads, "W_vocab"), layout.view(grads, "b_vocab"));
+            dh.fill(0);
+            k.scatterAddRows(dhScored, packed.outputRows, dh);
+        }
+        recurrent.backwardPacked(dh, dx, h0Packed, layout.view(grads, "Wx"), layout.view(grads, "Wh"),
+                layout.view(grads, "b"));
+        embedding.backward(dx, layout.view(grads, "W_embed"));
+        dh0.fill(0);
+        k.scatterAddRows(h0Packed, packed.order, dh0);
         projection.backward(dh0, null, layout.view(grads, "W_proj"), layout.view(grads, "b_proj"));
         return loss;
     }
 
-    /** Time-major input words, target words and mask (target is not {@code <NULL>}) of a batch. */
-    private void splitCaptions(int[] captions, int n, int length) {
-        int t = length - 1;
-        if (wordsIn.length != t * n) {
-            wordsIn = new int[t * n];
-            wordsOut = new int[t * n];
-            mask = new boolean[t * n];
+    /** An all-true mask of {@code m} positions (reused). */
+    private boolean[] everyRow(int m) {
+        if (allScored.length != m) {
+            allScored = new boolean[m];
+            Arrays.fill(allScored, true);
         }
-        for (int i = 0; i < n; i++) {
-            for (int s = 0; s < t; s++) {
-                int word = captions[i * length + s + 1];
-                wordsIn[s * n + i] = captions[i * length + s];
-                wordsOut[s * n + i] = word;
-                mask[s * n + i] = word != config.nullIdx();
-            }
-        }
+        return allScored;
     }
 
     /** Checks shapes, dtype and word range of a batch; returns N. */

@@ -7,91 +7,104 @@ import captioner.tensor.Tensor;
  * LSTM with cs231n's gate order along the 4H axis: input i, forget f, output o, block input g.
  * {@code a = x_t·Wx + h_{t-1}·Wh + b}; {@code c_t = f*c_{t-1} + i*g}; {@code h_t = o*tanh(c_t)}.
  * Wx: (D, 4H), Wh: (H, 4H), b: (4H,). Over a sequence the cell state starts at zero and stays
- * internal, as in cs231n; a single step ({@link #stepForward}) takes and returns it.
+ * internal, as in cs231n; a packed sequence ({@link PackedSteps}) runs each step over the sequences still
+ * running. A single step ({@link #stepForward}) takes and returns it.
  */
 public final class Lstm implements RecurrentLayer {
     private Tensor x;
     private Tensor wx;
     private Tensor wh;
-    private Tensor gates;   // (T, N, 4H): activated i, f, o, g
-    private Tensor hs;      // (T+1, N, H): hs[0] = h0
-    private Tensor cs;      // (T+1, N, H): cs[0] = c0
-    private Tensor tanhC;   // (T, N, H)
-    private Tensor da;      // (T, N, 4H)
+    private PackedSteps steps;
+    private Tensor gates;   // (P, 4H): activated i, f, o, g
+    private Tensor hs;      // (N + P, H): rows [0, N) = h0, then h of each step
+    private Tensor cs;      // (N + P, H): rows [0, N) = c0, then c of each step
+    private Tensor tanhC;   // (P, H)
+    private Tensor hPrev;   // (P, H): h_{t-1} of every packed row, gathered when the steps are not all full
+    private Tensor da;      // (P, 4H)
     private Tensor dNext;   // (N, H): gradient flowing into h_{t-1}
     private Tensor dhTotal; // (N, H)
     private Tensor dc;      // (N, H): gradient on c, from c_T back to c_0
 
     @Override
-    public Tensor forward(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
-        return run(x, h0, null, wx, wh, b);
+    public int gates() {
+        return 4;
     }
 
-    /** The sequence with initial cell state c0 (zero when null); returns h (T, N, H). */
-    private Tensor run(Tensor x, Tensor h0, Tensor c0, Tensor wx, Tensor wh, Tensor b) {
-        int[] s = RecurrentLayer.checkSequence(x, h0, wx, wh, b, 4);
-        int t = s[0];
-        int n = s[1];
-        int d = s[2];
-        int h = s[3];
+    @Override
+    public Tensor forwardPacked(Tensor x, PackedSteps steps, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
+        return run(x, steps, h0, null, wx, wh, b);
+    }
+
+    /** The packed sequence with initial cell state c0 (zero when null); returns h (P, H). */
+    private Tensor run(Tensor x, PackedSteps steps, Tensor h0, Tensor c0, Tensor wx, Tensor wh, Tensor b) {
+        int[] s = RecurrentLayer.checkPacked(x, steps, h0, wx, wh, b, 4);
+        int p = steps.rows();
+        int n = steps.batch();
+        int h = s[1];
         Kernels k = Kernels.of(x.dtype());
         this.x = x;
         this.wx = wx;
         this.wh = wh;
-        gates = Tensor.reuse(gates, x.dtype(), t, n, 4 * h);
-        hs = Tensor.reuse(hs, x.dtype(), t + 1, n, h);
-        cs = Tensor.reuse(cs, x.dtype(), t + 1, n, h);
-        tanhC = Tensor.reuse(tanhC, x.dtype(), t, n, h);
-        hs.slice(0).copyFrom(h0);
+        this.steps = steps;
+        gates = Tensor.reuse(gates, x.dtype(), p, 4 * h);
+        hs = Tensor.reuse(hs, x.dtype(), n + p, h);
+        cs = Tensor.reuse(cs, x.dtype(), n + p, h);
+        tanhC = Tensor.reuse(tanhC, x.dtype(), p, h);
+        hs.slices(0, n).copyFrom(h0);
         if (c0 == null) {
-            cs.slice(0).fill(0);
+            cs.slices(0, n).fill(0);
         } else {
-            cs.slice(0).copyFrom(c0);
+            cs.slices(0, n).copyFrom(c0);
         }
-        k.gemm(false, false, 1, x.reshape(t * n, d), wx, 0, gates.reshape(t * n, 4 * h));
+        k.gemm(false, false, 1, x, wx, 0, gates);
         k.addRowVector(gates, b);
-        for (int i = 0; i < t; i++) {
-            Tensor a = gates.slice(i);
-            k.gemm(false, false, 1, hs.slice(i), wh, 1, a);
-            k.lstmGatesForward(a, cs.slice(i), cs.slice(i + 1), tanhC.slice(i), hs.slice(i + 1));
+        for (int i = 0; i < steps.steps(); i++) {
+            int rows = steps.size(i);
+            int prev = steps.previousRow(i);
+            int at = steps.offset(i);
+            Tensor a = gates.slices(at, rows);
+            k.gemm(false, false, 1, hs.slices(prev, rows), wh, 1, a);
+            k.lstmGatesForward(a, cs.slices(prev, rows), cs.slices(n + at, rows), tanhC.slices(at, rows),
+                    hs.slices(n + at, rows));
         }
-        return hs.slices(1, t);
+        return hs.slices(n, p);
     }
 
     @Override
-    public void backward(Tensor dh, Tensor dx, Tensor dh0, Tensor dWx, Tensor dWh, Tensor db) {
+    public void backwardPacked(Tensor dh, Tensor dx, Tensor dh0, Tensor dWx, Tensor dWh, Tensor db) {
         backward(dh, null, dx, dh0, null, dWx, dWh, db);
     }
 
     /** Backward with a gradient dcT on the last cell state (zero when null); writes dc0 unless null. */
     private void backward(Tensor dh, Tensor dcT, Tensor dx, Tensor dh0, Tensor dc0, Tensor dWx, Tensor dWh, Tensor db) {
-        int t = hs.dim(0) - 1;
-        int n = hs.dim(1);
-        int h = hs.dim(2);
-        int d = x.dim(2);
+        int p = steps.rows();
+        int n = steps.batch();
+        int h = hs.dim(1);
         Kernels k = Kernels.of(hs.dtype());
-        da = Tensor.reuse(da, hs.dtype(), t, n, 4 * h);
+        da = Tensor.reuse(da, hs.dtype(), p, 4 * h);
         dNext = Tensor.reuse(dNext, hs.dtype(), n, h);
         dhTotal = Tensor.reuse(dhTotal, hs.dtype(), n, h);
         dc = Tensor.reuse(dc, hs.dtype(), n, h);
+        // Rows past a step's size stay zero until an earlier (larger) step reaches them: ended sequences
+        // send no gradient back.
         dNext.fill(0);
         if (dcT == null) {
             dc.fill(0);
         } else {
             dc.copyFrom(dcT);
         }
-        for (int i = t - 1; i >= 0; i--) {
-            dhTotal.copyFrom(dh.slice(i));
-            k.axpy(1, dNext, dhTotal);
-            Tensor dai = da.slice(i);
-            k.lstmGatesBackward(gates.slice(i), cs.slice(i), tanhC.slice(i), dhTotal, dc, dai);
-            k.gemm(false, true, 1, dai, wh, 0, dNext);
+        for (int i = steps.steps() - 1; i >= 0; i--) {
+            int rows = steps.size(i);
+            int at = steps.offset(i);
+            Tensor total = dhTotal.slices(0, rows);
+            total.copyFrom(dh.slices(at, rows));
+            k.axpy(1, dNext.slices(0, rows), total);
+            Tensor dai = da.slices(at, rows);
+            k.lstmGatesBackward(gates.slices(at, rows), cs.slices(steps.previousRow(i), rows), tanhC.slices(at, rows), total,
+                    dc.slices(0, rows), dai);
+            k.gemm(false, true, 1, dai, wh, 0, dNext.slices(0, rows));
         }
-        Tensor daFlat = da.reshape(t * n, 4 * h);
-        k.gemm(true, false, 1, x.reshape(t * n, d), daFlat, 1, dWx);
-        k.gemm(true, false, 1, hs.slices(0, t).reshape(t * n, h), daFlat, 1, dWh);
-        k.addColumnSums(daFlat, db);
-        k.gemm(false, true, 1, daFlat, wx, 0, dx.reshape(t * n, d));
+        hPrev = RecurrentLayer.inputGradients(steps, x, hs, hPrev, da, wx, dx, dWx, dWh, db);
         dh0.copyFrom(dNext);
         if (dc0 != null) {
             dc0.copyFrom(dc);
@@ -100,14 +113,13 @@ public final class Lstm implements RecurrentLayer {
 
     /** One step: x (N, D), prevH and prevC (N, H) → next h (index 0) and next c (index 1), reused buffers. */
     public Tensor[] stepForward(Tensor x, Tensor prevH, Tensor prevC, Tensor wx, Tensor wh, Tensor b) {
-        Tensor nextH = run(x.reshape(1, x.dim(0), x.dim(1)), prevH, prevC, wx, wh, b).slice(0);
-        return new Tensor[] {nextH, cs.slice(1)};
+        Tensor nextH = run(x, PackedSteps.full(1, x.dim(0)), prevH, prevC, wx, wh, b);
+        return new Tensor[] {nextH, cs.slices(x.dim(0), x.dim(0))};
     }
 
     /** Backward of the last {@link #stepForward}: writes dx, dPrevH, dPrevC; adds into dWx, dWh, db. */
     public void stepBackward(Tensor dNextH, Tensor dNextC, Tensor dx, Tensor dPrevH, Tensor dPrevC,
                              Tensor dWx, Tensor dWh, Tensor db) {
-        backward(dNextH.reshape(1, dNextH.dim(0), dNextH.dim(1)), dNextC, dx.reshape(1, dx.dim(0), dx.dim(1)),
-                dPrevH, dPrevC, dWx, dWh, db);
+        backward(dNextH, dNextC, dx, dPrevH, dPrevC, dWx, dWh, db);
     }
 }

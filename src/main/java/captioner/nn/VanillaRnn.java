@@ -5,74 +5,79 @@ import captioner.tensor.Tensor;
 
 /**
  * Vanilla RNN with tanh: {@code h_t = tanh(x_t·Wx + h_{t-1}·Wh + b)}. Wx: (D, H), Wh: (H, H), b: (H,).
- * A single step is the sequence with T = 1 ({@link #stepForward}, {@link #stepBackward}).
+ * A packed sequence ({@link PackedSteps}) runs each step over the sequences still running. A single step is
+ * the sequence with T = 1 ({@link #stepForward}, {@link #stepBackward}).
  */
 public final class VanillaRnn implements RecurrentLayer {
     private Tensor x;
     private Tensor wx;
     private Tensor wh;
-    private Tensor hs;      // (T+1, N, H): hs[0] = h0, hs[t+1] = h_t
-    private Tensor da;      // (T, N, H): gradient on the pre-activation
+    private PackedSteps steps;
+    private Tensor hs;      // (N + P, H): rows [0, N) = h0, then h of each step
+    private Tensor hPrev;   // (P, H): h_{t-1} of every packed row, gathered when the steps are not all full
+    private Tensor da;      // (P, H): gradient on the pre-activation
     private Tensor dNext;   // (N, H): gradient flowing into h_{t-1}
 
     @Override
-    public Tensor forward(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
-        int[] s = RecurrentLayer.checkSequence(x, h0, wx, wh, b, 1);
-        int t = s[0];
-        int n = s[1];
-        int d = s[2];
-        int h = s[3];
+    public int gates() {
+        return 1;
+    }
+
+    @Override
+    public Tensor forwardPacked(Tensor x, PackedSteps steps, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
+        int[] s = RecurrentLayer.checkPacked(x, steps, h0, wx, wh, b, 1);
+        int p = steps.rows();
+        int n = steps.batch();
+        int h = s[1];
         Kernels k = Kernels.of(x.dtype());
         this.x = x;
         this.wx = wx;
         this.wh = wh;
-        hs = Tensor.reuse(hs, x.dtype(), t + 1, n, h);
-        hs.slice(0).copyFrom(h0);
-        Tensor out = hs.slices(1, t);
+        this.steps = steps;
+        hs = Tensor.reuse(hs, x.dtype(), n + p, h);
+        hs.slices(0, n).copyFrom(h0);
+        Tensor out = hs.slices(n, p);
         // The input projection of every step at once; the recurrence then adds h_{t-1}·Wh step by step.
-        k.gemm(false, false, 1, x.reshape(t * n, d), wx, 0, out.reshape(t * n, h));
+        k.gemm(false, false, 1, x, wx, 0, out);
         k.addRowVector(out, b);
-        for (int i = 0; i < t; i++) {
-            Tensor next = hs.slice(i + 1);
-            k.gemm(false, false, 1, hs.slice(i), wh, 1, next);
+        for (int i = 0; i < steps.steps(); i++) {
+            Tensor next = hs.slices(n + steps.offset(i), steps.size(i));
+            k.gemm(false, false, 1, hs.slices(steps.previousRow(i), steps.size(i)), wh, 1, next);
             k.tanh(next);
         }
         return out;
     }
 
     @Override
-    public void backward(Tensor dh, Tensor dx, Tensor dh0, Tensor dWx, Tensor dWh, Tensor db) {
-        int t = hs.dim(0) - 1;
-        int n = hs.dim(1);
-        int h = hs.dim(2);
-        int d = x.dim(2);
+    public void backwardPacked(Tensor dh, Tensor dx, Tensor dh0, Tensor dWx, Tensor dWh, Tensor db) {
+        int p = steps.rows();
+        int n = steps.batch();
+        int h = hs.dim(1);
         Kernels k = Kernels.of(hs.dtype());
-        da = Tensor.reuse(da, hs.dtype(), t, n, h);
+        da = Tensor.reuse(da, hs.dtype(), p, h);
         dNext = Tensor.reuse(dNext, hs.dtype(), n, h);
+        // Rows past a step's size stay zero until an earlier (larger) step reaches them.
         dNext.fill(0);
-        for (int i = t - 1; i >= 0; i--) {
-            Tensor dai = da.slice(i);
-            dai.copyFrom(dh.slice(i));
-            k.axpy(1, dNext, dai);
-            k.tanhBackward(hs.slice(i + 1), dai, dai);
-            k.gemm(false, true, 1, dai, wh, 0, dNext);
+        for (int i = steps.steps() - 1; i >= 0; i--) {
+            int rows = steps.size(i);
+            int at = steps.offset(i);
+            Tensor dai = da.slices(at, rows);
+            dai.copyFrom(dh.slices(at, rows));
+            k.axpy(1, dNext.slices(0, rows), dai);
+            k.tanhBackward(hs.slices(n + at, rows), dai, dai);
+            k.gemm(false, true, 1, dai, wh, 0, dNext.slices(0, rows));
         }
-        Tensor daFlat = da.reshape(t * n, h);
-        k.gemm(true, false, 1, x.reshape(t * n, d), daFlat, 1, dWx);
-        k.gemm(true, false, 1, hs.slices(0, t).reshape(t * n, h), daFlat, 1, dWh);
-        k.addColumnSums(daFlat, db);
-        k.gemm(false, true, 1, daFlat, wx, 0, dx.reshape(t * n, d));
+        hPrev = RecurrentLayer.inputGradients(steps, x, hs, hPrev, da, wx, dx, dWx, dWh, db);
         dh0.copyFrom(dNext);
     }
 
     /** One step: x (N, D), prevH (N, H) → next h (N, H), a reused buffer. */
     public Tensor stepForward(Tensor x, Tensor prevH, Tensor wx, Tensor wh, Tensor b) {
-        return forward(x.reshape(1, x.dim(0), x.dim(1)), prevH, wx, wh, b).slice(0);
+        return forwardPacked(x, PackedSteps.full(1, x.dim(0)), prevH, wx, wh, b);
     }
 
     /** Backward of the last {@link #stepForward}: writes dx and dPrevH, adds into dWx, dWh, db. */
     public void stepBackward(Tensor dNextH, Tensor dx, Tensor dPrevH, Tensor dWx, Tensor dWh, Tensor db) {
-        backward(dNextH.reshape(1, dNextH.dim(0), dNextH.dim(1)), dx.reshape(1, dx.dim(0), dx.dim(1)), dPrevH,
-                dWx, dWh, db);
+        backwardPacked(dNextH, dx, dPrevH, dWx, dWh, db);
     }
 }

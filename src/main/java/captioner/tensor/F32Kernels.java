@@ -64,6 +64,7 @@ final class F32Kernels extends Kernels {
             float v = ys[y.offset + i];
             dxs[dx.offset + i] = dys[dy.offset + i] * (1f - v * v);
         }
+        FloatMath.flushSubnormals(dxs, dx.offset, dx.size());
     }
 
     @Override
@@ -78,20 +79,24 @@ final class F32Kernels extends Kernels {
         for (int r = 0; r < rows; r++) {
             int ai = a.offset + r * 4 * hidden;
             FloatMath.sigmoid(as, ai, 3 * hidden);
+            // Saturated gates of a trained model give subnormal sigmoids, and their products subnormal c and h,
+            // which would then slow every product they enter: flushed where they are born.
+            FloatMath.flushSubnormals(as, ai, 3 * hidden);
             FloatMath.tanh(as, ai + 3 * hidden, hidden);
             int cpo = cPrev.offset + r * hidden;
             int co = c.offset + r * hidden;
             int to = tanhC.offset + r * hidden;
             for (int j = 0; j < hidden; j++) {
-                float cell = as[ai + hidden + j] * cp[cpo + j] + as[ai + j] * as[ai + 3 * hidden + j];
-                cs[co + j] = cell;
-                ts[to + j] = cell;
+                cs[co + j] = as[ai + hidden + j] * cp[cpo + j] + as[ai + j] * as[ai + 3 * hidden + j];
             }
+            FloatMath.flushSubnormals(cs, co, hidden);
+            System.arraycopy(cs, co, ts, to, hidden);
             FloatMath.tanh(ts, to, hidden);
             int ho = h.offset + r * hidden;
             for (int j = 0; j < hidden; j++) {
                 hs[ho + j] = as[ai + 2 * hidden + j] * ts[to + j];
             }
+            FloatMath.flushSubnormals(hs, ho, hidden);
         }
     }
 
@@ -123,6 +128,8 @@ final class F32Kernels extends Kernels {
                 das[di + 3 * hidden + j] = dcTotal * i * (1f - g * g);
                 dcs[dc.offset + o + j] = dcTotal * f;
             }
+            FloatMath.flushSubnormals(das, di, 4 * hidden);
+            FloatMath.flushSubnormals(dcs, dc.offset + o, hidden);
         }
     }
 
@@ -154,6 +161,7 @@ final class F32Kernels extends Kernels {
             for (int j = 0; j < v; j++) {
                 ds[dO + j] *= k;
             }
+            FloatMath.flushSubnormals(ds, dO, v);   // probabilities of words far below the best one
             ds[dO + y[r]] -= (float) scale;
         }
         return loss * scale;

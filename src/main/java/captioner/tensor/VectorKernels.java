@@ -296,4 +296,16 @@ final class VectorKernels {
         }
         return total;
     }
+
+    /** {@code a[i] = ±0} where {@code 0 < |a[i]| < Float.MIN_NORMAL}; see {@link FloatMath#flushSubnormals}. */
+    static void flushSubnormals(float[] a, int off, int len) {
+        int i = 0;
+        for (int upper = SPECIES.loopBound(len); i < upper; i += VL) {
+            FloatVector v = FloatVector.fromArray(SPECIES, a, off + i);
+            v.blend(v.mul(0f), v.abs().lt(Float.MIN_NORMAL)).intoArray(a, off + i);   // zero of the same sign
+        }
+        for (; i < len; i++) {
+            a[off + i] = FloatMath.flushed(a[off + i]);
+        }
+    }
 }

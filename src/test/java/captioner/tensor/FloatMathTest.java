@@ -485,4 +485,22 @@ class FloatMathTest {
         assertTrue(vec.get(0).startsWith("vector (jdk.incubator.vector, " + bits / 32 + " x float"), vec.get(0));
         assertEquals(PathProbe.fingerprint(), String.join("\n", vec.subList(2, vec.size())));
     }
+
+    @Test
+    void flushSubnormalsZeroesOnlySubnormalsInsideTheRange() {
+        float[] pattern = {Float.MIN_NORMAL, -Float.MIN_NORMAL, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL / 2,
+                -Float.MIN_NORMAL / 3, 0f, -0f, 1f, -2.5e-30f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        float[] a = new float[41];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = pattern[i % pattern.length];
+        }
+        float[] flushed = a.clone();
+        FloatMath.flushSubnormals(flushed, 2, 37);
+        for (int i = 0; i < a.length; i++) {
+            boolean subnormal = a[i] != 0 && Math.abs(a[i]) < Float.MIN_NORMAL;
+            float expected = subnormal && i >= 2 && i < 39 ? Math.copySign(0f, a[i]) : a[i];
+            assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(flushed[i]), "element " + i + " = " + a[i]);
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> FloatMath.flushSubnormals(a, 40, 2));
+    }
 }

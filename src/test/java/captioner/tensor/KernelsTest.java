@@ -164,4 +164,36 @@ class KernelsTest {
     private static double sigmoid(double v) {
         return 1 / (1 + Math.exp(-v));
     }
+
+    /** A trained model's saturated gates make subnormal floats; the float32 kernels flush them where they are born. */
+    @Test
+    void saturatedFloat32GatesAndProbabilitiesLeaveNoSubnormals() {
+        int n = 2, h = 9;
+        Kernels k = Kernels.of(DType.FLOAT32);
+        Tensor a = Tensor.zeros(DType.FLOAT32, n, 4 * h);
+        for (int j = 0; j < a.size(); j++) {
+            a.set(j, j % (4 * h) < 3 * h ? -95 + j % 5 : 0.5);   // sigmoid(-95) = 5.5e-42, subnormal
+        }
+        Tensor cPrev = Tensor.zeros(DType.FLOAT32, n, h);
+        cPrev.fill(1e-10);
+        Tensor c = Tensor.zeros(DType.FLOAT32, n, h), tanhC = Tensor.zeros(DType.FLOAT32, n, h);
+        Tensor out = Tensor.zeros(DType.FLOAT32, n, h);
+        k.lstmGatesForward(a, cPrev, c, tanhC, out);
+        Tensor dh = Tensor.zeros(DType.FLOAT32, n, h);
+        dh.fill(1e-3);
+        Tensor dc = Tensor.zeros(DType.FLOAT32, n, h);
+        Tensor da = Tensor.zeros(DType.FLOAT32, n, 4 * h);
+        k.lstmGatesBackward(a, cPrev, tanhC, dh, dc, da);
+        Tensor scores = Tensor.of(DType.FLOAT32, new double[] {0, -95, -100, 3, -200, 1}, 1, 6);
+        k.softmaxCrossEntropy(scores, new int[] {0}, new boolean[] {true}, 1, scores);
+        for (Tensor t : new Tensor[] {a, c, tanhC, out, da, dc, scores}) {
+            for (int j = 0; j < t.size(); j++) {
+                double v = Math.abs(t.get(j));
+                assertTrue(v == 0 || v >= Float.MIN_NORMAL, "subnormal " + v + " at " + j);
+            }
+        }
+        assertEquals(0.0, a.get(0));
+        assertEquals(0.0, scores.get(1));
+        assertTrue(scores.get(5) > 0);
+    }
 }
