@@ -82,6 +82,38 @@ public final class AtomicWrites {
     }
 
     /**
+     * Creates {@code target} holding {@code text} if nothing is there, in one step that only one of several
+     * concurrent writers wins: {@code O_EXCL} on a local disk, a create without overwrite on HDFS (whose name node
+     * decides). Missing parent folders are created.
+     *
+     * @return false when the file already exists
+     * @throws UncheckedIOException when it cannot be written, naming it
+     */
+    public static boolean createExclusive(Location target, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            if (target.isLocal()) {
+                java.nio.file.Path file = target.localFile();
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.write(file, bytes, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE);
+                return true;
+            }
+            try (org.apache.hadoop.fs.FSDataOutputStream out = target.fs().create(target.path(), false)) {
+                out.write(bytes);
+            }
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException | org.apache.hadoop.fs.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            if (target.exists()) {
+                return false;
+            }
+            throw new UncheckedIOException(target + ": cannot create it (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
      * Renames the complete folder {@code source} to {@code target}, which must not exist or be an empty folder.
      *
      * @return false, leaving both as they are, when {@code target} is a folder that is not empty (another writer

@@ -94,10 +94,13 @@ public final class Trainer {
         DType dtype = config.dtype();
         RunDirectory dir = new RunDirectory(config.out(), spark.sparkContext().hadoopConfiguration());
         State state = initialState(dir, dtype);
-        dir.claim(config);
-        ModelConfig model = state.model;
         long iterationsPerEpoch = config.iterationsPerEpoch(numTrain);
         long total = config.totalIterations(numTrain);
+        if (state.iteration >= total) {
+            return complete(state, total, dir);
+        }
+        dir.claim(config);
+        ModelConfig model = state.model;
         BatchPlan plan = new BatchPlan(sizes, config.batchSize(), config.seed());
         String configJson = toJson(config);
         List<TrainingListener> all = new ArrayList<>(List.of(new MetricsLog(dir),
@@ -155,6 +158,23 @@ public final class Trainer {
             }
             throw failure;
         }
+    }
+
+    /**
+     * A resumed run that has nothing left to do: it says so (a length beyond its count extends it) and changes
+     * nothing; a length below what it has done is refused.
+     */
+    private Result complete(State state, long total, RunDirectory dir) {
+        if (state.iteration > total) {
+            throw new BadInputException("--resume: the run in " + config.out() + " has done " + state.iteration
+                    + " iterations, more than the " + total + " asked for; give --iterations or --epochs beyond "
+                    + state.iteration + " to extend it");
+        }
+        double[] history = state.history();
+        double loss = history.length == 0 ? Double.NaN : history[history.length - 1];
+        log.printf("the run in %s is complete: %d iterations (%d epochs), final loss %.4f; give --iterations or "
+                + "--epochs beyond it to extend it%n", config.out(), state.iteration, state.epoch, loss);
+        return new Result(state.iteration, state.epoch, loss, 0, 0, dir.file(RunLayout.MODEL).toString());
     }
 
     /** One iteration's outcome and its time split (nanosecond timestamps: start, broadcast done, sums in, updated). */
@@ -221,7 +241,7 @@ public final class Trainer {
         Vocabulary vocab = input.vocab();
         ModelConfig model = ModelConfig.of(config.cell(), vocab, input.featureDim(), config.wordvec(), config.hidden());
         if (config.resume()) {
-            Optional<Checkpoint> newest = dir.newestCheckpoint(dtype);
+            Optional<Checkpoint> newest = dir.newestValidCheckpoint(dtype, log);
             if (newest.isPresent()) {
                 Checkpoint c = newest.get();
                 ModelFit.check("--resume: the newest checkpoint in " + config.out(), c.vocab(), c.model(),
