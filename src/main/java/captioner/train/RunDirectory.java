@@ -129,8 +129,8 @@ final class RunDirectory {
 
     /** Writes a checkpoint under checkpoints/ and deletes all but the newest {@code keep}. */
     void putCheckpoint(Checkpoint checkpoint, int keep) {
-        AtomicWrites.write(root.child(RunLayout.CHECKPOINTS).child(RunLayout.checkpointName(checkpoint.iteration())),
-                checkpoint::write);
+        putVerified(root.child(RunLayout.CHECKPOINTS).child(RunLayout.checkpointName(checkpoint.iteration())),
+                checkpoint);
         List<Location> all = checkpoints();
         for (int i = 0; i < all.size() - keep; i++) {
             all.get(i).delete();
@@ -139,7 +139,22 @@ final class RunDirectory {
 
     /** Writes the final model file. */
     void putModel(Checkpoint checkpoint) {
-        AtomicWrites.write(file(RunLayout.MODEL), checkpoint::write);
+        putVerified(file(RunLayout.MODEL), checkpoint);
+    }
+
+    /** Writes {@code checkpoint} to {@code target}, then reads it back whole from there and checks its checksum. */
+    private static void putVerified(Location target, Checkpoint checkpoint) {
+        AtomicWrites.write(target, checkpoint::write);
+        try {
+            LocalCopy.read(target, local -> {
+                Checkpoint.verify(local, target.toString());
+                return null;
+            });
+        } catch (BadInputException e) {
+            throw new TrainingFailedException("wrote " + target + " but it does not read back intact: "
+                    + e.getMessage() + ". The older checkpoints are kept; check the storage, then --resume continues "
+                    + "from the newest valid one", e);
+        }
     }
 
     /** Checkpoint files, oldest first. */
