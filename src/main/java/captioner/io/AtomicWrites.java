@@ -1,6 +1,5 @@
 package captioner.io;
 
-import captioner.BadInputException;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
@@ -43,8 +42,9 @@ public final class AtomicWrites {
      * Writes {@code target} through {@code body} and renames it into place, replacing any old file and creating
      * missing parent folders.
      *
-     * @throws BadInputException when the target cannot be written (a read-only folder, a full disk, a file where a
-     *                           folder should be...), naming the target
+     * @throws StorageFailure when the target cannot be written (a read-only folder, a full disk, a file where a
+     *                        folder should be, a lost file system...), naming the target and the cause; no temporary
+     *                        file is left
      */
     public static void write(Location target, LocalWriter body) {
         Location temp = temporarySibling(target);
@@ -67,11 +67,14 @@ public final class AtomicWrites {
                     Files.deleteIfExists(local);
                 }
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | org.apache.hadoop.fs.FSError e) {
             temp.deleteQuietly();
-            throw new BadInputException(target + ": cannot write it (" + e + ")", e);
+            throw new StorageFailure(target, "write", e);
         } catch (RuntimeException e) {
             temp.deleteQuietly();
+            if (StorageFailure.isIo(e)) {
+                throw new StorageFailure(target, "write", e); // a writing library's wrapping of an I/O failure
+            }
             throw e;
         }
     }

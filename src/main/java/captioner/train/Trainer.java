@@ -4,6 +4,7 @@ import captioner.BadInputException;
 import captioner.data.CaptionShard;
 import captioner.io.LocalCopy;
 import captioner.io.Location;
+import captioner.io.StorageFailure;
 import captioner.model.CaptioningModel;
 import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
@@ -156,6 +157,9 @@ public final class Trainer {
                     failure.addSuppressed(e);
                 }
             }
+            if (failure instanceof StorageFailure storage) {
+                throw new TrainingFailedException(storage.getMessage() + ". " + resumeHint(dir), storage);
+            }
             throw failure;
         }
     }
@@ -175,6 +179,19 @@ public final class Trainer {
         log.printf("the run in %s is complete: %d iterations (%d epochs), final loss %.4f; give --iterations or "
                 + "--epochs beyond it to extend it%n", config.out(), state.iteration, state.epoch, loss);
         return new Result(state.iteration, state.epoch, loss, 0, 0, dir.file(RunLayout.MODEL).toString());
+    }
+
+    /** Where a run that failed on its storage goes on from. */
+    private String resumeHint(RunDirectory dir) {
+        String last;
+        try {
+            List<Location> kept = dir.checkpoints();
+            last = kept.isEmpty() ? "none yet" : kept.get(kept.size() - 1).toString();
+        } catch (RuntimeException e) {
+            last = "unknown (" + config.out() + " cannot be listed)";
+        }
+        return "Last good checkpoint: " + last + "; once the cause is fixed, train --out " + config.out()
+                + " --resume continues from it";
     }
 
     /** One iteration's outcome and its time split (nanosecond timestamps: start, broadcast done, sums in, updated). */
