@@ -98,6 +98,7 @@ public final class Trainer {
         long iterationsPerEpoch = config.iterationsPerEpoch(numTrain);
         long total = config.totalIterations(numTrain);
         if (state.iteration >= total) {
+            dir.check(config, List.of());
             return complete(state, total, dir);
         }
         dir.claim(config);
