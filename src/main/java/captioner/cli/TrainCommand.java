@@ -5,12 +5,18 @@ import captioner.data.TrainingData;
 import captioner.model.CellType;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
+import captioner.train.RunLock;
+import captioner.train.RunSettings;
 import captioner.train.TrainConfig;
 import captioner.train.Trainer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -102,7 +108,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", paramLabel = "N", description = "Keep the newest N checkpoints (default: ${DEFAULT-VALUE}).")
     int keepCheckpoints = TrainConfig.DEFAULT_KEEP_CHECKPOINTS;
 
-    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
+    @Option(names = "--resume", description = {"Continue the run in --out from its newest valid checkpoint, with the "
+            + "settings in its run.json; flags given must agree with them, except --iterations/--epochs, which may "
+            + "extend it."})
     boolean resume;
 
     @Option(names = "--init", paramLabel = "CKPT", description = "Warm-start from the /params of this HDF5 file (cell and sizes from its shapes).")
@@ -114,22 +122,36 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--tree-depth", paramLabel = "D", description = "Depth of the gradient reduction tree (default: ${DEFAULT-VALUE}).")
     int treeDepth = TrainConfig.DEFAULT_TREE_DEPTH;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        // Everything the flags alone decide is checked before Spark starts; partitions and master wait for it.
-        TrainConfig checked = flags().partitions(partitions == null ? 1 : partitions)
+        // Everything the flags alone decide is checked before Spark starts; partitions and master wait for it
+        // (a resumed run's partitions are its own).
+        TrainConfig given = flags().partitions(partitions == null ? 1 : partitions)
                 .master(master == null ? SparkSessions.DEFAULT_MASTER : master).build();
-        Trainer.checkOutput(checked, SparkSessions.hadoopConfiguration(), partitions != null);
-        if (init != null) {
-            FlagFiles.existing("--init", init);
+        Configuration conf = SparkSessions.hadoopConfiguration();
+        Optional<TrainConfig> run = resume ? RunSettings.stored(out, conf) : Optional.empty();
+        TrainConfig checked = run.map(r -> ResumeFlags.resume(r, given, ResumeFlags.typed(spec), out).toBuilder()
+                .out(out).master(given.master()).build()).orElse(given);
+        boolean partitionsKnown = partitions != null || run.isPresent();
+        Trainer.checkOutput(checked, conf, partitionsKnown);
+        if (checked.init() != null) {
+            FlagFiles.existing("--init", checked.init());
         }
-        SparkSessions.with(master, "captioner train", spark -> train(spark, checked));
+        RunLock lock = RunLock.acquire(out, conf, resume, System.out);
+        try {
+            SparkSessions.with(master, "captioner train", spark -> train(spark, checked, partitionsKnown));
+        } finally {
+            lock.close();
+        }
         return 0;
     }
 
-    private Trainer.Result train(SparkSession spark, TrainConfig checked) {
+    private Trainer.Result train(SparkSession spark, TrainConfig checked, boolean partitionsKnown) {
         TrainConfig config = checked.toBuilder()
-                .partitions(partitions == null ? spark.sparkContext().defaultParallelism() : partitions)
+                .partitions(partitionsKnown ? checked.partitions() : spark.sparkContext().defaultParallelism())
                 .master(spark.sparkContext().master()).build();
         try (TrainingData data = TrainingData.open(spark, config.data(), config.features(), config.maxTrain(),
                 config.seed())) {

@@ -1,6 +1,5 @@
 package captioner.io;
 
-import captioner.BadInputException;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
@@ -43,8 +42,9 @@ public final class AtomicWrites {
      * Writes {@code target} through {@code body} and renames it into place, replacing any old file and creating
      * missing parent folders.
      *
-     * @throws BadInputException when the target cannot be written (a read-only folder, a full disk, a file where a
-     *                           folder should be...), naming the target
+     * @throws StorageFailure when the target cannot be written (a read-only folder, a full disk, a file where a
+     *                        folder should be, a lost file system...), naming the target and the cause; no temporary
+     *                        file is left
      */
     public static void write(Location target, LocalWriter body) {
         Location temp = temporarySibling(target);
@@ -67,11 +67,14 @@ public final class AtomicWrites {
                     Files.deleteIfExists(local);
                 }
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | org.apache.hadoop.fs.FSError e) {
             temp.deleteQuietly();
-            throw new BadInputException(target + ": cannot write it (" + e + ")", e);
+            throw new StorageFailure(target, "write", e);
         } catch (RuntimeException e) {
             temp.deleteQuietly();
+            if (StorageFailure.isIo(e)) {
+                throw new StorageFailure(target, "write", e); // a writing library's wrapping of an I/O failure
+            }
             throw e;
         }
     }
@@ -79,6 +82,38 @@ public final class AtomicWrites {
     /** Writes {@code text} as UTF-8 through {@link #write}. */
     public static void writeText(Location target, String text) {
         write(target, file -> Files.writeString(file, text, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Creates {@code target} holding {@code text} if nothing is there, in one step that only one of several
+     * concurrent writers wins: {@code O_EXCL} on a local disk, a create without overwrite on HDFS (whose name node
+     * decides). Missing parent folders are created.
+     *
+     * @return false when the file already exists
+     * @throws UncheckedIOException when it cannot be written, naming it
+     */
+    public static boolean createExclusive(Location target, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            if (target.isLocal()) {
+                java.nio.file.Path file = target.localFile();
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.write(file, bytes, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE);
+                return true;
+            }
+            try (org.apache.hadoop.fs.FSDataOutputStream out = target.fs().create(target.path(), false)) {
+                out.write(bytes);
+            }
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException | org.apache.hadoop.fs.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            if (target.exists()) {
+                return false;
+            }
+            throw new UncheckedIOException(target + ": cannot create it (" + e.getMessage() + ")", e);
+        }
     }
 
     /**

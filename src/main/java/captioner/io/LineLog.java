@@ -61,7 +61,7 @@ public final class LineLog implements Closeable {
                 out.flush();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot append to it (" + e.getMessage() + ")", e);
+            throw new StorageFailure(file, "append to", e);
         }
     }
 

@@ -25,8 +25,11 @@ import java.util.Map;
  * /optimizer/t                 Adam's step count (when the rule has one)
  * /vocab/idx_to_word           the vocabulary, word i at row i
  * /history/loss                the loss of every iteration so far
- * attributes on /              format, cell, update_rule, iteration, epoch, learning_rate, seed, config (JSON)
+ * attributes on /              format, cell, update_rule, iteration, epoch, learning_rate, seed, config (JSON),
+ *                              checksum (SHA-256 of all the above, {@link ContentChecksum})
  * </pre>
+ * Every read checks the checksum when the file has one (files from h5py or older versions have none), so a corrupt
+ * or partial file is refused by name.
  * The sampling RNG is a pure function of (seed, iteration, partition), so seed and iteration are
  * its whole state. Files are written to a local path; callers move them into place atomically.
  */
@@ -36,36 +39,66 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
 
     public static final String FORMAT = "spark-captioner checkpoint 1";
 
-    /** Writes this checkpoint to a new local file. */
+    /** Writes this checkpoint to a new local file, with the checksum of its contents ({@link ContentChecksum}). */
     public void write(Path file) {
         ParamLayout layout = new ParamLayout(model);
+        ContentChecksum sum = new ContentChecksum();
         try (WritableHdfFile f = HdfFile.write(file)) {
-            f.putAttribute("format", FORMAT);
-            f.putAttribute("cell", model.cell().label());
-            f.putAttribute("update_rule", updateRule);
-            f.putAttribute("iteration", iteration);
-            f.putAttribute("epoch", (long) epoch);
-            f.putAttribute("learning_rate", learningRate);
-            f.putAttribute("seed", seed);
-            f.putAttribute("config", configJson == null ? "{}" : configJson);
-            putLayout(f.putGroup("params"), layout, params);
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            attributes.put("format", FORMAT);
+            attributes.put("cell", model.cell().label());
+            attributes.put("update_rule", updateRule);
+            attributes.put("iteration", iteration);
+            attributes.put("epoch", (long) epoch);
+            attributes.put("learning_rate", learningRate);
+            attributes.put("seed", seed);
+            attributes.put("config", configJson == null ? "{}" : configJson);
+            attributes.forEach((name, value) -> {
+                f.putAttribute(name, value);
+                sum.attribute(name, value);
+            });
+            putLayout(f.putGroup("params"), "/params/", layout, params, sum);
             WritableGroup opt = f.putGroup("optimizer");
             for (Map.Entry<String, Tensor> e : optimizerState.entrySet()) {
                 if (e.getValue().size() == layout.size()) {
-                    putLayout(opt.putGroup(e.getKey()), layout, e.getValue());
+                    putLayout(opt.putGroup(e.getKey()), "/optimizer/" + e.getKey() + "/", layout, e.getValue(), sum);
                 } else {
-                    opt.putDataset(e.getKey(), e.getValue().toDoubleArray());
+                    put(opt, "/optimizer/", e.getKey(), e.getValue().toDoubleArray(), sum);
                 }
             }
-            f.putGroup("vocab").putDataset("idx_to_word", vocab.words().toArray(new String[0]));
+            put(f.putGroup("vocab"), "/vocab/", "idx_to_word", vocab.words().toArray(new String[0]), sum);
             // jhdf cannot write an empty dataset; a fresh run's history starts with a NaN placeholder that reads skip.
-            f.putGroup("history").putDataset("loss", lossHistory.length == 0 ? new double[] {Double.NaN} : lossHistory);
+            put(f.putGroup("history"), "/history/", "loss",
+                    lossHistory.length == 0 ? new double[] {Double.NaN} : lossHistory, sum);
+            f.putAttribute(ContentChecksum.ATTRIBUTE, sum.value());
         }
     }
 
-    private static void putLayout(WritableGroup group, ParamLayout layout, Tensor flat) {
+    private static void putLayout(WritableGroup group, String path, ParamLayout layout, Tensor flat,
+                                  ContentChecksum sum) {
         for (ParamLayout.Entry e : layout.entries()) {
-            group.putDataset(e.name(), javaArray(layout.view(flat, e.name())));
+            put(group, path, e.name(), javaArray(layout.view(flat, e.name())), sum);
+        }
+    }
+
+    private static void put(WritableGroup group, String path, String name, Object data, ContentChecksum sum) {
+        group.putDataset(name, data);
+        sum.dataset(path + name, data);
+    }
+
+    /**
+     * Reads the whole file at {@code file} and checks it against the checksum it must carry, as a run does with
+     * each checkpoint it writes before older ones are deleted.
+     *
+     * @throws BadInputException naming {@code source} when the file is unreadable, has no checksum, or does not match
+     */
+    public static void verify(Path file, String source) {
+        try (HdfFile f = new HdfFile(file)) {
+            ContentChecksum.verify(f, source, true);
+        } catch (BadInputException e) {
+            throw e;
+        } catch (RuntimeException | InternalError e) {
+            throw new BadInputException(source + ": not a readable checkpoint (" + e.getMessage() + ")", e);
         }
     }
 
@@ -101,6 +134,7 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
     /** Reads a checkpoint written by {@link #write}; {@code source} names it in error messages. */
     public static Checkpoint read(Path file, String source, DType dtype) {
         try (HdfFile f = new HdfFile(file)) {
+            ContentChecksum.verify(f, source, false);
             String format = stringAttribute(f, "format", source);
             if (!FORMAT.equals(format)) {
                 throw new BadInputException(source + ": attribute 'format' is '" + format + "'; expected '" + FORMAT + "'");
@@ -151,6 +185,7 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
      */
     public static Params readParams(Path file, String source, DType dtype, Vocabulary vocab) {
         try (HdfFile f = new HdfFile(file)) {
+            ContentChecksum.verify(f, source, false);
             return readParams(f, source, dtype, vocab);
         } catch (BadInputException e) {
             throw e;

@@ -11,10 +11,12 @@ import org.apache.hadoop.conf.Configuration;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -44,14 +46,25 @@ final class RunDirectory {
      */
     void claim(TrainConfig config) {
         if (check(config, List.of())) {
-            return;
+            // A resumed run given a new length keeps it: a later --resume alone goes on to it.
+            TrainConfig run = readRun(file(RunLayout.RUN));
+            if (Objects.equals(run.epochs(), config.epochs()) && Objects.equals(run.iterations(), config.iterations())) {
+                return;
+            }
+        } else {
+            root.child(RunLayout.CHECKPOINTS).mkdirs();
         }
-        root.child(RunLayout.CHECKPOINTS).mkdirs();
         try {
             writeText(RunLayout.RUN, RunLayout.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         } catch (IOException e) {
             throw new IllegalStateException("cannot describe the run as JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** The settings in run.json, or empty when this directory holds no run. */
+    Optional<TrainConfig> stored() {
+        Location runFile = file(RunLayout.RUN);
+        return runFile.exists() ? Optional.of(readRun(runFile)) : Optional.empty();
     }
 
     /**
@@ -86,17 +99,18 @@ final class RunDirectory {
         if (config.resume()) {
             throw new BadInputException("--resume: nothing to resume in --out " + root + " (no " + RunLayout.RUN + ")");
         }
-        if (!root.list().isEmpty()) {
+        if (root.list().stream().anyMatch(f -> !f.name().equals(RunLayout.LOCK))) {
             throw new BadInputException("--out " + root + " is not empty and holds no captioner run; "
                     + "choose an empty or new directory");
         }
         return false;
     }
 
-    /** The settings that decide a run's result; a resumed run must match them all. */
+    /** The settings that decide a run's result; a resumed run must match them all (its length may grow). */
     private static Map<String, Object> identity(TrainConfig c) {
         Map<String, Object> m = new TreeMap<>(RunLayout.JSON.convertValue(c, new TypeReference<Map<String, Object>>() { }));
         m.keySet().removeAll(RunLayout.Run.FREE);
+        m.keySet().removeAll(RunSettings.LENGTH);
         return m;
     }
 
@@ -115,8 +129,8 @@ final class RunDirectory {
 
     /** Writes a checkpoint under checkpoints/ and deletes all but the newest {@code keep}. */
     void putCheckpoint(Checkpoint checkpoint, int keep) {
-        AtomicWrites.write(root.child(RunLayout.CHECKPOINTS).child(RunLayout.checkpointName(checkpoint.iteration())),
-                checkpoint::write);
+        putVerified(root.child(RunLayout.CHECKPOINTS).child(RunLayout.checkpointName(checkpoint.iteration())),
+                checkpoint);
         List<Location> all = checkpoints();
         for (int i = 0; i < all.size() - keep; i++) {
             all.get(i).delete();
@@ -125,7 +139,22 @@ final class RunDirectory {
 
     /** Writes the final model file. */
     void putModel(Checkpoint checkpoint) {
-        AtomicWrites.write(file(RunLayout.MODEL), checkpoint::write);
+        putVerified(file(RunLayout.MODEL), checkpoint);
+    }
+
+    /** Writes {@code checkpoint} to {@code target}, then reads it back whole from there and checks its checksum. */
+    private static void putVerified(Location target, Checkpoint checkpoint) {
+        AtomicWrites.write(target, checkpoint::write);
+        try {
+            LocalCopy.read(target, local -> {
+                Checkpoint.verify(local, target.toString());
+                return null;
+            });
+        } catch (BadInputException e) {
+            throw new TrainingFailedException("wrote " + target + " but it does not read back intact: "
+                    + e.getMessage() + ". The older checkpoints are kept; check the storage, then --resume continues "
+                    + "from the newest valid one", e);
+        }
     }
 
     /** Checkpoint files, oldest first. */
@@ -140,13 +169,20 @@ final class RunDirectory {
         return out;
     }
 
-    /** The newest checkpoint, read back (through a local copy for remote file systems). */
-    Optional<Checkpoint> newestCheckpoint(DType dtype) {
+    /**
+     * The newest checkpoint that reads back whole and matches its checksum (through a local copy for remote file
+     * systems); each newer one that does not is named on {@code log} with the reason, and skipped.
+     */
+    Optional<Checkpoint> newestValidCheckpoint(DType dtype, PrintStream log) {
         List<Location> all = checkpoints();
-        if (all.isEmpty()) {
-            return Optional.empty();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Location file = all.get(i);
+            try {
+                return Optional.of(LocalCopy.read(file, local -> Checkpoint.read(local, file.toString(), dtype)));
+            } catch (BadInputException e) {
+                log.println("warning: --resume skips " + e.getMessage());
+            }
         }
-        Location newest = all.get(all.size() - 1);
-        return Optional.of(LocalCopy.read(newest, local -> Checkpoint.read(local, newest.toString(), dtype)));
+        return Optional.empty();
     }
 }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * OUT/model.h5                        the final parameters (a checkpoint file)
  * OUT/metrics.jsonl                   one JSON object per iteration (keys {@link Metric})
  * OUT/loss.png                        the loss curve
+ * OUT/train.lock                      while a trainer runs: its host, pid, start and heartbeat ({@link RunLock})
  * </pre>
  * Readers use these names, never their own copies, so the writers and readers cannot drift apart.
  */
@@ -25,6 +26,8 @@ public final class RunLayout {
     public static final String METRICS = "metrics.jsonl";
     public static final String LOSS_PLOT = "loss.png";
     public static final String CHECKPOINTS = "checkpoints";
+    /** Held by the one trainer writing the directory ({@link RunLock}). */
+    public static final String LOCK = "train.lock";
     /** The checkpoints' names as a shell pattern, for help texts. */
     public static final String CHECKPOINT_GLOB = "ckpt-*.h5";
 

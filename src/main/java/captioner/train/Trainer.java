@@ -4,6 +4,7 @@ import captioner.BadInputException;
 import captioner.data.CaptionShard;
 import captioner.io.LocalCopy;
 import captioner.io.Location;
+import captioner.io.StorageFailure;
 import captioner.model.CaptioningModel;
 import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
@@ -95,10 +96,14 @@ public final class Trainer {
         DType dtype = config.dtype();
         RunDirectory dir = new RunDirectory(config.out(), spark.sparkContext().hadoopConfiguration());
         State state = initialState(dir, dtype);
-        dir.claim(config);
-        ModelConfig model = state.model;
         long iterationsPerEpoch = config.iterationsPerEpoch(numTrain);
         long total = config.totalIterations(numTrain);
+        if (state.iteration >= total) {
+            dir.check(config, List.of());
+            return complete(state, total, dir);
+        }
+        dir.claim(config);
+        ModelConfig model = state.model;
         BatchPlan plan = new BatchPlan(sizes, config.batchSize(), config.seed());
         String configJson = toJson(config);
         List<TrainingListener> all = new ArrayList<>(List.of(new MetricsLog(dir),
@@ -154,8 +159,41 @@ public final class Trainer {
                     failure.addSuppressed(e);
                 }
             }
+            if (failure instanceof StorageFailure storage) {
+                throw new TrainingFailedException(storage.getMessage() + ". " + resumeHint(dir), storage);
+            }
             throw failure;
         }
+    }
+
+    /**
+     * A resumed run that has nothing left to do: it says so (a length beyond its count extends it) and changes
+     * nothing; a length below what it has done is refused.
+     */
+    private Result complete(State state, long total, RunDirectory dir) {
+        if (state.iteration > total) {
+            throw new BadInputException("--resume: the run in " + config.out() + " has done " + state.iteration
+                    + " iterations, more than the " + total + " asked for; give --iterations or --epochs beyond "
+                    + state.iteration + " to extend it");
+        }
+        double[] history = state.history();
+        double loss = history.length == 0 ? Double.NaN : history[history.length - 1];
+        log.printf("the run in %s is complete: %d iterations (%d epochs), final loss %.4f; give --iterations or "
+                + "--epochs beyond it to extend it%n", config.out(), state.iteration, state.epoch, loss);
+        return new Result(state.iteration, state.epoch, loss, 0, 0, dir.file(RunLayout.MODEL).toString());
+    }
+
+    /** Where a run that failed on its storage goes on from. */
+    private String resumeHint(RunDirectory dir) {
+        String last;
+        try {
+            List<Location> kept = dir.checkpoints();
+            last = kept.isEmpty() ? "none yet" : kept.get(kept.size() - 1).toString();
+        } catch (RuntimeException e) {
+            last = "unknown (" + config.out() + " cannot be listed)";
+        }
+        return "Last good checkpoint: " + last + "; once the cause is fixed, train --out " + config.out()
+                + " --resume continues from it";
     }
 
     /** One iteration's outcome and its time split (nanosecond timestamps: start, broadcast done, sums in, updated). */
@@ -222,7 +260,7 @@ public final class Trainer {
         Vocabulary vocab = input.vocab();
         ModelConfig model = ModelConfig.of(config.cell(), vocab, input.featureDim(), config.wordvec(), config.hidden());
         if (config.resume()) {
-            Optional<Checkpoint> newest = dir.newestCheckpoint(dtype);
+            Optional<Checkpoint> newest = dir.newestValidCheckpoint(dtype, log);
             if (newest.isPresent()) {
                 Checkpoint c = newest.get();
                 ModelFit.check("--resume: the newest checkpoint in " + config.out(), c.vocab(), c.model(),

@@ -21,15 +21,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Real training processes: one killed mid-run must resume to bitwise the parameters of an uninterrupted run, and one
- * whose task fails and is retried must end where a clean run does.
+ * Real training processes: one killed mid-run must resume ({@code train --out DIR --resume}, nothing else) to bitwise
+ * the parameters of an uninterrupted run, taking over the lock the killed one left, while a second trainer beside a
+ * live one is refused; and one whose task fails and is retried must end where a clean run does.
  */
 class KillAndResumeTest {
     @TempDir
     Path tmp;
 
-    private List<String> train(Path data, Path out, boolean resume) {
-        return train(data, out, resume, "local[2]", 400, List.of());
+    /** A run at Spark's default partitions (local[2]: 2). */
+    private List<String> train(Path data, Path out) {
+        List<String> cmd = train(data, out, false, "local[2]", 400, List.of());
+        int at = cmd.indexOf("--partitions");
+        cmd.subList(at, at + 2).clear();
+        return cmd;
+    }
+
+    /** {@code train --out OUT --resume}: nothing else. */
+    private static List<String> resume(Path out) {
+        List<String> cmd = train(out, out, true, "local[2]", 1, List.of());
+        cmd.subList(cmd.indexOf("train") + 1, cmd.size()).clear();
+        cmd.addAll(List.of("--out", out.toString(), "--resume"));
+        return cmd;
     }
 
     /** A training process: {@code jvmArgs} go to the JVM (e.g. -Dspark.* settings). */
@@ -88,22 +101,30 @@ class KillAndResumeTest {
 
         Path whole = tmp.resolve("whole");
         Path wholeLog = tmp.resolve("whole.log");
-        assertEquals(0, finish(start(train(data, whole, false), wholeLog), wholeLog), Files.readString(wholeLog));
+        assertEquals(0, finish(start(train(data, whole), wholeLog), wholeLog), Files.readString(wholeLog));
 
         Path cut = tmp.resolve("cut");
         Path cutLog = tmp.resolve("cut.log");
-        Process victim = start(train(data, cut, false), cutLog);
+        Process victim = start(train(data, cut), cutLog);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (checkpoints(cut) < 2 && victim.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertTrue(victim.isAlive(), "the run ended before it could be killed:\n" + Files.readString(cutLog));
+        // One trainer per run: a second one is refused before any work, naming the one that holds the run.
+        Object[] second = MainTest.run("train", "--out", cut.toString(), "--resume");
+        assertEquals(Main.EXIT_BAD_INPUT, second[0], (String) second[2]);
+        assertTrue(((String) second[2]).contains("is being trained by another process: pid " + victim.pid()),
+                (String) second[2]);
         victim.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertFalse(Files.exists(cut.resolve("model.h5")), "killed before the end");
 
         Path resumeLog = tmp.resolve("resume.log");
-        assertEquals(0, finish(start(train(data, cut, true), resumeLog), resumeLog), Files.readString(resumeLog));
-        assertTrue(Files.readString(resumeLog).contains("resuming from iteration"), Files.readString(resumeLog));
+        assertEquals(0, finish(start(resume(cut), resumeLog), resumeLog), Files.readString(resumeLog));
+        String resumed = Files.readString(resumeLog);
+        assertTrue(resumed.contains("resuming from iteration"), resumed);
+        assertTrue(resumed.contains("warning: taking over the stale lock") && resumed.contains("process "
+                + victim.pid() + " is gone"), resumed);
 
         float[] a = Checkpoint.read(whole.resolve("model.h5"), "whole", DType.FLOAT32).params().floatStorage();
         float[] b = Checkpoint.read(cut.resolve("model.h5"), "cut", DType.FLOAT32).params().floatStorage();

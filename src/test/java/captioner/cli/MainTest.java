@@ -125,7 +125,7 @@ class MainTest {
         resume[args.length] = "--resume";
         Object[] r = run(resume);
         assertEquals(0, r[0], "the check before Spark starts does not take the partitions to be 1:\n" + r[2]);
-        assertTrue(((String) r[1]).contains("resuming from iteration 2"), (String) r[1]);
+        assertTrue(((String) r[1]).contains("is complete: 2 iterations"), (String) r[1]);
     }
 
     @Test

@@ -81,12 +81,12 @@ class LocationTest {
         AtomicWrites.writeText(Location.local(tmp.resolve("deeper").resolve("c.txt")), "made its folder");
         assertEquals(List.of("a.txt", "b.txt", "deeper"), entries());
 
-        BadInputException e = assertThrows(BadInputException.class, () -> AtomicWrites.write(
+        StorageFailure e = assertThrows(StorageFailure.class, () -> AtomicWrites.write(
                 Location.local(tmp.resolve("d.txt")), file -> {
                     Files.writeString(file, "half");
                     throw new IOException("disk full");
                 }));
-        assertTrue(e.getMessage().startsWith(tmp.resolve("d.txt") + ": cannot write it"), e.getMessage());
+        assertEquals(tmp.resolve("d.txt") + ": cannot write it: disk full", e.getMessage());
         assertEquals(List.of("a.txt", "b.txt", "deeper"), entries(), "a failed write leaves no file aside");
     }
 

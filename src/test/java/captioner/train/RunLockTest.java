@@ -1,0 +1,67 @@
+package captioner.train;
+
+import captioner.BadInputException;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One trainer per run directory: a live holder refuses others, a stale one is taken over only by --resume. */
+class RunLockTest {
+    @TempDir
+    Path tmp;
+
+    private final Configuration conf = new Configuration();
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+
+    @Test
+    void aLiveHolderRefusesASecondTrainerAndReleasesOnClose() {
+        String dir = tmp.resolve("run").toString();
+        RunLock first = RunLock.acquire(dir, conf, false, out);
+        BadInputException e = assertThrows(BadInputException.class, () -> RunLock.acquire(dir, conf, true, out));
+        assertTrue(e.getMessage().contains("is being trained by another process: pid " + ProcessHandle.current().pid()),
+                e.getMessage());
+        first.close();
+        assertFalse(Files.exists(tmp.resolve("run").resolve(RunLayout.LOCK)));
+        RunLock.acquire(dir, conf, false, out).close();
+    }
+
+    @Test
+    void aLockWithAnOldHeartbeatFromAnotherHostIsTakenOverByResumeOnly() throws IOException {
+        Path run = Files.createDirectories(tmp.resolve("stale"));
+        String old = Instant.now().minus(RunLock.STALE_AFTER.multipliedBy(2)).toString();
+        Files.writeString(run.resolve(RunLayout.LOCK), RunLayout.JSON.writeValueAsString(
+                new RunLock.Holder("elsewhere.example", 42, "", old, old)));
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> RunLock.acquire(run.toString(), conf, false, out));
+        assertTrue(e.getMessage().contains("has a stale lock") && e.getMessage().contains("pass --resume"),
+                e.getMessage());
+        RunLock.acquire(run.toString(), conf, true, out).close();
+        String said = log.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("warning: taking over the stale lock") && said.contains("pid 42 on elsewhere.example")
+                && said.contains("heartbeat is"), said);
+    }
+
+    @Test
+    void aRecentHeartbeatFromAnotherHostHoldsTheLock() throws IOException {
+        Path run = Files.createDirectories(tmp.resolve("live"));
+        String now = Instant.now().toString();
+        Files.writeString(run.resolve(RunLayout.LOCK), RunLayout.JSON.writeValueAsString(
+                new RunLock.Holder("elsewhere.example", 42, "", now, now)));
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> RunLock.acquire(run.toString(), conf, true, out));
+        assertTrue(e.getMessage().contains("pid 42 on elsewhere.example"), e.getMessage());
+    }
+}
