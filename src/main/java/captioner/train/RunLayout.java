@@ -60,9 +60,12 @@ public final class RunLayout {
         public static final String LEARNING_RATE = "learning_rate";
         public static final String GRAD_NORM = "grad_norm";
         public static final String CAPTIONS_PER_S = "captions_per_s";
+        public static final String ITERATION_MS = "iteration_ms";
         public static final String BROADCAST_MS = "broadcast_ms";
+        public static final String PARAMS_MS = "params_ms";
         public static final String COMPUTE_MS = "compute_ms";
-        public static final String AGGREGATION_MS = "aggregation_ms";
+        public static final String RESULTS_MS = "results_ms";
+        public static final String REDUCE_MS = "reduce_ms";
         public static final String UPDATE_MS = "update_ms";
 
         private Metric() {
