@@ -72,6 +72,17 @@ public final class RunLayout {
         }
     }
 
+    /** The keys run.json holds beside the settings: what the run found where it ran (not compared on --resume). */
+    public static final class Environment {
+        /** One entry per JVM that computes: the driver's first, then each executor's BLAS ({@code ExecutorBlas}). */
+        public static final String EXECUTOR_BLAS = "executorBlas";
+
+        static final List<String> ALL = List.of(EXECUTOR_BLAS);
+
+        private Environment() {
+        }
+    }
+
     /**
      * The keys of run.json, one per {@link TrainConfig} setting and pinned there with {@code @JsonProperty}:
      * renaming a setting in code keeps reading the run directories already written.

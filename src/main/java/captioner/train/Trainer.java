@@ -95,6 +95,9 @@ public final class Trainer {
         RunDirectory dir = new RunDirectory(config.out(), spark.sparkContext().hadoopConfiguration());
         State state = initialState(dir, dtype);
         dir.claim(config);
+        List<ExecutorBlas.Row> blas = ExecutorBlas.probe(input.train());
+        ExecutorBlas.print(blas, log);
+        dir.recordEnvironment(RunLayout.Environment.EXECUTOR_BLAS, blas);
         ModelConfig model = state.model;
         long iterationsPerEpoch = config.iterationsPerEpoch(numTrain);
         long total = config.totalIterations(numTrain);

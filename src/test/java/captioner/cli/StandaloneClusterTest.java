@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -128,6 +129,7 @@ class StandaloneClusterTest {
         finish(submit(clean, iterations, cleanLog), cleanLog);
         assertArrayEquals(params(local), params(clean), "the cluster's model is local mode's");
         checkSplit(clean);
+        checkExecutorBlas(clean, Files.readString(cleanLog));
 
         Path killed = tmp.resolve("killed");
         Path killedLog = tmp.resolve("killed.log");
@@ -160,6 +162,19 @@ class StandaloneClusterTest {
             paramsWait += m.get(RunLayout.Metric.PARAMS_MS).asDouble();
         }
         assertTrue(paramsWait > 0, "executors fetch the broadcast: some wait is measured");
+    }
+
+    /** run.json lists the driver's BLAS and both executors', which chose the driver's kernels without being told. */
+    private static void checkExecutorBlas(Path run, String log) throws IOException {
+        JsonNode rows = JSON.readTree(run.resolve(RunLayout.RUN).toFile()).get(RunLayout.Environment.EXECUTOR_BLAS);
+        assertEquals(3, rows.size(), rows.toString());
+        String driverCore = rows.get(0).get("blas").get("coreType").asText();
+        for (JsonNode r : rows) {
+            assertEquals(driverCore, r.get("blas").get("coreType").asText(), rows.toString());
+            assertTrue(r.get("blas").get("sgemmGflops").asDouble() > 0, rows.toString());
+        }
+        assertEquals(Set.of("0", "1"), Set.of(rows.get(1).get("executor").asText(), rows.get(2).get("executor").asText()));
+        assertTrue(log.contains("sgemm GFLOP/s"), "the table is printed:\n" + log);
     }
 
     /** The executor JVMs of this test's cluster (their class path is the cluster's Spark home). */
