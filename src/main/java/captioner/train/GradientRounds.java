@@ -22,9 +22,10 @@ interface GradientRounds extends AutoCloseable {
 
     /**
      * An iteration's ordered sum over all partitions, when the iteration started ({@link System#nanoTime}:
-     * when its parameters were ready for the tasks) and how long the broadcast took.
+     * when its parameters were ready for the tasks), how long the broadcast took and how long the driver's
+     * ordered sum of the partials it received took.
      */
-    record Round(PartialGradient sum, long startNanos, long broadcastNanos) {
+    record Round(PartialGradient sum, long startNanos, long broadcastNanos, long reduceNanos) {
     }
 
     /** Iteration {@code iteration}'s summed gradient on the driver's current parameters. */

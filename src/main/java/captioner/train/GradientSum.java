@@ -31,14 +31,18 @@ final class GradientSum {
     private GradientSum() {
     }
 
+    /** An ordered sum and how long the driver took to add the partials it received ({@link System#nanoTime}). */
+    record Reduced(PartialGradient sum, long nanos) {
+    }
+
     /** The ordered sum of {@code task} over every partition of {@code shards}, reduced through {@code depth} levels. */
-    static PartialGradient reduce(JavaRDD<CaptionShard> shards, PartitionGradient task, int depth) {
+    static Reduced reduce(JavaRDD<CaptionShard> shards, PartitionGradient task, int depth) {
         int n = shards.getNumPartitions();
         // Spark's treeAggregate rule: add levels while that shrinks what reaches the driver.
         int scale = Math.max((int) Math.ceil(Math.pow(n, 1.0 / depth)), 2);
         if (depth <= 1 || n <= scale + (n + scale - 1) / scale) {
             // The common case is one job whose task function is the gradient itself: no extra RDD, no closure.
-            return sumInOrder(submit(shards.rdd(), task).await());
+            return timedSum(submit(shards.rdd(), task).await());
         }
         JavaRDD<PartialGradient> level = shards.mapPartitionsWithIndex((partition, it) -> List.of(
                 task.compute(partition, TaskContext.get().attemptNumber(), it.next())).iterator(), true);
@@ -51,7 +55,13 @@ final class GradientSum {
                     .mapPartitions(group -> List.of(sumInOrder(collect(group))).iterator(), true);
             n = groups;
         }
-        return sumInOrder(submit(level.rdd(), new OnlyElement()).await());
+        return timedSum(submit(level.rdd(), new OnlyElement()).await());
+    }
+
+    private static Reduced timedSum(List<PartialGradient> parts) {
+        long start = System.nanoTime();
+        PartialGradient sum = sumInOrder(parts);
+        return new Reduced(sum, System.nanoTime() - start);
     }
 
     /** A submitted job with one partial gradient per partition; {@code name} is its job description. */

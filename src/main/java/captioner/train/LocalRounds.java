@@ -84,7 +84,9 @@ final class LocalRounds implements GradientRounds {
         } else {
             finishing = job;
         }
-        return new Round(GradientSum.sumInOrder(Arrays.asList(reports)), start, 0);
+        long reduce = System.nanoTime();
+        PartialGradient sum = GradientSum.sumInOrder(Arrays.asList(reports));
+        return new Round(sum, start, 0, System.nanoTime() - reduce);
     }
 
     private void submitThrough(long iteration) {

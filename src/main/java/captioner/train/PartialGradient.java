@@ -13,21 +13,24 @@ import java.io.Serializable;
  * same parameters run after run.
  */
 final class PartialGradient implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     final int index;
     double lossSum;
     long captions;
-    /** The slowest task's compute time among the partitions covered. */
+    /** The slowest task's model computation among the partitions covered. */
     long computeNanos;
+    /** The longest wait for the parameters (fetching and deserializing the broadcast) among those tasks. */
+    long paramsNanos;
     private float[] g32;
     private double[] g64;
     /** The partition's buffer in the driver's JVM ({@link LocalExchange}); never serialized. */
     private final transient Tensor shared;
 
-    /** A partial that carries its gradient. */
-    PartialGradient(int index, double lossSum, long captions, long computeNanos, Tensor grads) {
+    /** A partial that carries its gradient; its task waited {@code paramsNanos} for the parameters. */
+    PartialGradient(int index, double lossSum, long captions, long computeNanos, long paramsNanos, Tensor grads) {
         this(index, lossSum, captions, computeNanos, grads, null);
+        this.paramsNanos = paramsNanos;
     }
 
     /** A partial whose gradient stays in {@code buffer}, shared with the driver ({@link LocalExchange}). */
@@ -60,6 +63,7 @@ final class PartialGradient implements Serializable {
         lossSum += other.lossSum;
         captions += other.captions;
         computeNanos = Math.max(computeNanos, other.computeNanos);
+        paramsNanos = Math.max(paramsNanos, other.paramsNanos);
         Tensor mine = gradient();
         Kernels.of(mine.dtype()).axpy(1, other.gradient(), mine);
     }

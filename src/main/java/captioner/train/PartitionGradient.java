@@ -72,6 +72,7 @@ final class PartitionGradient extends AbstractFunction1<Iterator<CaptionShard>, 
                     + " at iteration " + (iteration + 1));
         }
         LocalExchange exchange = exchangeRun != null ? LocalExchange.of(exchangeRun) : null;
+        long asked = System.nanoTime();
         Object value = exchange != null ? exchange.awaitParameters(iteration) : params.value();
         long start = System.nanoTime();
         Tensor p = value instanceof float[] f ? Tensor.wrap(f, f.length) : Tensor.wrap((double[]) value, ((double[]) value).length);
@@ -95,7 +96,7 @@ final class PartitionGradient extends AbstractFunction1<Iterator<CaptionShard>, 
         }
         long nanos = System.nanoTime() - start;
         if (exchange == null) {
-            return new PartialGradient(partition, loss, count, nanos, grads);
+            return new PartialGradient(partition, loss, count, nanos, start - asked, grads);
         }
         PartialGradient partial = PartialGradient.shared(partition, loss, count, nanos, grads);
         exchange.done(iteration, partial);

@@ -10,6 +10,11 @@ final class ProgressLog implements TrainingListener {
     private Start start;
     private long startNanos;
     private long captionsSeen;
+    /** Sums of the iteration split after the first {@link #SETTLING} iterations of this process. */
+    private final double[] split = new double[7];
+    private long splitCount;
+    /** Iterations whose times the summary leaves out: the JIT is still compiling Spark's and our code. */
+    static final int SETTLING = 10;
 
     ProgressLog(PrintStream log) {
         this.log = log;
@@ -32,6 +37,14 @@ final class ProgressLog implements TrainingListener {
     @Override
     public void iterationDone(IterationMetrics m) {
         captionsSeen += m.captions();
+        if (m.iteration() - start.firstIteration() > SETTLING) {
+            double[] parts = {m.iterationMs(), m.computeMs(), m.broadcastMs(), m.paramsMs(), m.resultsMs(),
+                    m.reduceMs(), m.updateMs()};
+            for (int i = 0; i < parts.length; i++) {
+                split[i] += parts[i];
+            }
+            splitCount++;
+        }
         long total = start.totalIterations();
         if (m.iteration() % start.config().printEvery() == 0 || m.iteration() == total) {
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
@@ -48,6 +61,16 @@ final class ProgressLog implements TrainingListener {
         log.printf("trained %s for %d iterations (%.2f epochs) in %s: final loss %.4f, %.0f captions/s; model at %s%n",
                 end.model().model().cell().label(), r.iterations(), r.iterations() / (double) start.iterationsPerEpoch(),
                 duration(r.seconds()), r.finalLoss(), r.captionsPerSecond(), r.model());
+        if (splitCount > 0) {
+            double[] mean = new double[split.length];
+            for (int i = 0; i < split.length; i++) {
+                mean[i] = split[i] / splitCount;
+            }
+            log.printf("per iteration (mean of the last %d): %.1f ms = slowest task's compute %.1f + overhead %.1f "
+                            + "(broadcast %.1f, parameters into the task %.1f, scheduling and results %.1f, "
+                            + "reduction %.1f, update %.1f)%n", splitCount, mean[0], mean[1], mean[0] - mean[1],
+                    mean[2], mean[3], mean[4], mean[5], mean[6]);
+        }
     }
 
     static String duration(double seconds) {

@@ -116,9 +116,29 @@ final class RunDirectory {
 
     private static TrainConfig readRun(Location runFile) {
         try (InputStream in = runFile.open()) {
-            return RunLayout.JSON.readValue(in, TrainConfig.class);
+            com.fasterxml.jackson.databind.node.ObjectNode run = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    RunLayout.JSON.readTree(in);
+            run.remove(RunLayout.Environment.ALL);
+            return RunLayout.JSON.treeToValue(run, TrainConfig.class);
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(runFile + ": not a readable run description (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Adds (or replaces) one of {@link RunLayout.Environment}'s entries in run.json. */
+    void recordEnvironment(String key, Object value) {
+        Location runFile = file(RunLayout.RUN);
+        com.fasterxml.jackson.databind.node.ObjectNode run;
+        try (InputStream in = runFile.open()) {
+            run = (com.fasterxml.jackson.databind.node.ObjectNode) RunLayout.JSON.readTree(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + runFile + ": " + e.getMessage(), e);
+        }
+        run.set(key, RunLayout.JSON.valueToTree(value));
+        try {
+            writeText(RunLayout.RUN, RunLayout.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(run));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot update " + runFile + ": " + e.getMessage(), e);
         }
     }
 

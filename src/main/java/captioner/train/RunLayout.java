@@ -63,12 +63,26 @@ public final class RunLayout {
         public static final String LEARNING_RATE = "learning_rate";
         public static final String GRAD_NORM = "grad_norm";
         public static final String CAPTIONS_PER_S = "captions_per_s";
+        public static final String ITERATION_MS = "iteration_ms";
         public static final String BROADCAST_MS = "broadcast_ms";
+        public static final String PARAMS_MS = "params_ms";
         public static final String COMPUTE_MS = "compute_ms";
-        public static final String AGGREGATION_MS = "aggregation_ms";
+        public static final String RESULTS_MS = "results_ms";
+        public static final String REDUCE_MS = "reduce_ms";
         public static final String UPDATE_MS = "update_ms";
 
         private Metric() {
+        }
+    }
+
+    /** The keys run.json holds beside the settings: what the run found where it ran (not compared on --resume). */
+    public static final class Environment {
+        /** One entry per JVM that computes: the driver's first, then each executor's BLAS ({@code ExecutorBlas}). */
+        public static final String EXECUTOR_BLAS = "executorBlas";
+
+        static final List<String> ALL = List.of(EXECUTOR_BLAS);
+
+        private Environment() {
         }
     }
 

@@ -103,6 +103,9 @@ public final class Trainer {
             return complete(state, total, dir);
         }
         dir.claim(config);
+        List<ExecutorBlas.Row> blas = ExecutorBlas.probe(input.train());
+        ExecutorBlas.print(blas, log);
+        dir.recordEnvironment(RunLayout.Environment.EXECUTOR_BLAS, blas);
         ModelConfig model = state.model;
         BatchPlan plan = new BatchPlan(sizes, config.batchSize(), config.seed());
         String configJson = toJson(config);
@@ -196,14 +199,18 @@ public final class Trainer {
                 + " --resume continues from it";
     }
 
-    /** One iteration's outcome and its time split (nanosecond timestamps: start, broadcast done, sums in, updated). */
+    /**
+     * One iteration's outcome and its time split: nanosecond timestamps (start, broadcast done, sum done, updated),
+     * the slowest task's parameter wait and compute, and the driver's part of the sum.
+     */
     private record Step(double loss, double gradNorm, long captions, double learningRate, long t0, long t1, long t2,
-                        long t3, long computeNanos) {
+                        long t3, long paramsNanos, long computeNanos, long reduceNanos) {
         /** What the iteration measured, with the state's counters after it. */
         IterationMetrics metrics(State s) {
+            long results = Math.max(0, (t2 - t1) - paramsNanos - computeNanos - reduceNanos);
             return new IterationMetrics(s.iteration, s.epoch, loss, learningRate, gradNorm, captions,
-                    captions / ((t3 - t0) / 1e9), (t1 - t0) / 1e6, computeNanos / 1e6,
-                    Math.max(0, (t2 - t1) - computeNanos) / 1e6, (t3 - t2) / 1e6);
+                    captions / ((t3 - t0) / 1e9), (t3 - t0) / 1e6, (t1 - t0) / 1e6, paramsNanos / 1e6,
+                    computeNanos / 1e6, results / 1e6, reduceNanos / 1e6, (t3 - t2) / 1e6);
         }
     }
 
@@ -238,7 +245,7 @@ public final class Trainer {
         long t3 = System.nanoTime();
         rounds.updated(it);
         return new Step(loss, norm, n, lr, round.startNanos(), round.startNanos() + round.broadcastNanos(), t2, t3,
-                sum.computeNanos);
+                sum.paramsNanos, sum.computeNanos, round.reduceNanos());
     }
 
     /** The partition whose first attempt fails at iteration {@code it} ({@link #FAIL_TASK_ONCE}), or -1. */

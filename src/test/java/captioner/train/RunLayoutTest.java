@@ -59,7 +59,7 @@ class RunLayoutTest {
 
     @Test
     void metricKeysAreWhatTheLogWrites() throws Exception {
-        IterationMetrics m = new IterationMetrics(3, 1, 2.5, 0.005, 0.7, 20, 400, 1, 2, 3, 4);
+        IterationMetrics m = new IterationMetrics(3, 1, 2.5, 0.005, 0.7, 20, 400, 50, 1, 2, 40, 3, 1, 3);
         JsonNode line = RunLayout.JSON.readTree(RunLayout.JSON.writeValueAsString(m.record()));
         List<String> declared = new ArrayList<>();
         for (Field f : RunLayout.Metric.class.getFields()) {

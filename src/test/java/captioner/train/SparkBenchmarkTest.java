@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SparkBenchmarkTest {
 
     private static IterationMetrics timed(long iteration, double captionsPerSecond, double computeMs) {
-        return new IterationMetrics(iteration, 0, 1.0, 5e-3, 1.0, 10, captionsPerSecond, 1, computeMs, 2, 3);
+        return new IterationMetrics(iteration, 0, 1.0, 5e-3, 1.0, 10, captionsPerSecond, 10_000 / captionsPerSecond, 1, 0.5,
+                computeMs, 1, 0.5, 3);
     }
 
     @Test

@@ -87,7 +87,8 @@ class TrainerTest {
         List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
         assertEquals(12, metrics.size());
         assertTrue(metrics.get(11).matches("\\{\"iteration\":12,\"epoch\":1,\"loss\":.*\"learning_rate\":0\\.00475.*"
-                + "\"grad_norm\":.*\"captions_per_s\":.*\"broadcast_ms\":.*\"compute_ms\":.*\"aggregation_ms\":.*\"update_ms\":.*"),
+                + "\"grad_norm\":.*\"captions_per_s\":.*\"iteration_ms\":.*\"broadcast_ms\":.*\"params_ms\":.*\"compute_ms\":.*"
+                + "\"results_ms\":.*\"reduce_ms\":.*\"update_ms\":.*"),
                 "the ninth iteration starts epoch 2 at lr 5e-3 * 0.95: " + metrics.get(11));
         try (Stream<Path> s = Files.list(out.resolve("checkpoints"))) {
             assertEquals(List.of("ckpt-000000010.h5", "ckpt-000000012.h5"),

@@ -1,0 +1,93 @@
+package captioner.train;
+
+import captioner.data.CaptionShard;
+import captioner.tensor.BlasProbe;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaRDD;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every executor's BLAS, probed once at the start of training by one task per partition (the tasks run where the
+ * cached shards are, so every executor that computes gradients answers), printed as one table beside the
+ * driver's and kept in run.json. An executor without a native BLAS, or more than 2× slower than the driver at
+ * SGEMM, gets a warning naming the fix: it would set the pace of every iteration.
+ */
+final class ExecutorBlas {
+    /** One executor's answer. */
+    record Row(String executor, String host, BlasProbe blas) {
+    }
+
+    private ExecutorBlas() {
+    }
+
+    /** The driver's row first, then each executor's, by executor id. */
+    static List<Row> probe(JavaRDD<CaptionShard> shards) {
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row("driver (this JVM)", hostName(), BlasProbe.measure()));
+        shards.context().setJobDescription("probe every executor's BLAS");
+        Map<String, Row> byExecutor = new TreeMap<>();
+        // Each answer travels as JSON: Spark's Kryo cannot build records.
+        for (String json : shards.mapPartitions(it -> List.of(RunLayout.JSON.writeValueAsString(new Row(
+                SparkEnv.get().executorId(), hostName(), BlasProbe.measure()))).iterator()).collect()) {
+            Row r = read(json);
+            byExecutor.putIfAbsent(r.executor(), r);
+        }
+        rows.addAll(byExecutor.values());
+        return rows;
+    }
+
+    /** Prints the table and a warning line for each executor that would slow the run down. */
+    static void print(List<Row> rows, PrintStream log) {
+        log.printf("%-18s %-16s %-9s %-52s %-15s %-8s %s%n", "executor", "host", "BLAS", "library",
+                "OPENBLAS_CORETYPE", "threads", "sgemm GFLOP/s");
+        for (Row r : rows) {
+            BlasProbe b = r.blas();
+            log.printf("%-18s %-16s %-9s %-52s %-15s %-8s %.1f%n", r.executor(), r.host(), b.implementation(),
+                    b.library(), b.coreType(), b.threads(), b.sgemmGflops());
+        }
+        for (String w : warnings(rows)) {
+            log.println("warning: " + w);
+        }
+    }
+
+    /** What is wrong with the executors' BLAS, one sentence each naming the fix. */
+    static List<String> warnings(List<Row> rows) {
+        BlasProbe driver = rows.get(0).blas();
+        List<String> out = new ArrayList<>();
+        for (Row r : rows.subList(1, rows.size())) {
+            BlasProbe b = r.blas();
+            if (!b.runsNative()) {
+                out.add("executor " + r.executor() + " on " + r.host() + " computes with a Java BLAS ("
+                        + b.implementation() + "): install OpenBLAS there (Debian: apt-get install libopenblas0-pthread)");
+            } else if (b.sgemmGflops() * 2 < driver.sgemmGflops()) {
+                out.add(String.format("executor %s on %s runs SGEMM at %.1f GFLOP/s, under half the driver's %.1f: "
+                                + "its OpenBLAS likely took generic kernels for its CPU. Start executors through "
+                                + "submit/bin/java (a standalone worker with JAVA_HOME=<captioner>/submit), or set "
+                                + "--conf spark.executorEnv.OPENBLAS_CORETYPE to the CPU's core type (e.g. SkylakeX)",
+                        r.executor(), r.host(), b.sgemmGflops(), driver.sgemmGflops()));
+            }
+        }
+        return out;
+    }
+
+    private static Row read(String json) {
+        try {
+            return RunLayout.JSON.readValue(json, Row.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("an executor's BLAS report is not readable: " + json, e);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown";
+        }
+    }
+}
