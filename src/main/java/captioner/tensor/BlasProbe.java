@@ -1,6 +1,5 @@
 package captioner.tensor;
 
-
 /**
  * What BLAS this JVM computes with, and how fast: netlib's implementation, the native library it loaded, the
  * OpenBLAS core type and thread count it was started with, and a short SGEMM probe. OpenBLAS reads
