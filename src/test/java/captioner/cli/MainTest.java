@@ -63,7 +63,7 @@ class MainTest {
         Object[] r = run("gradcheck", "--cell", "gru");
         assertEquals(Main.EXIT_BAD_INPUT, r[0]);
         String err = (String) r[2];
-        assertTrue(err.contains("error: --cell: unknown cell type 'gru'; expected rnn or lstm"), err);
+        assertTrue(err.contains("error: --cell: unknown cell type 'gru'; expected rnn, lstm or transformer"), err);
         assertTrue(!err.contains("\tat "), "no stack trace without --verbose:\n" + err);
     }
 
@@ -95,7 +95,7 @@ class MainTest {
             {"--batch-size", "-1", "--batch-size: got -1; expected a positive integer"},
             {"--update-rule", "adagrad", "--update-rule: unknown update rule 'adagrad'; expected one of sgd, sgd_momentum, rmsprop, adam"},
             {"--lr-decay", "1.5", "--lr-decay: got 1.5; expected a number in (0, 1]"},
-            {"--cell", "gru", "--cell: unknown cell type 'gru'; expected rnn or lstm"},
+            {"--cell", "gru", "--cell: unknown cell type 'gru'; expected rnn, lstm or transformer"},
             {"--dtype", "float16", "--dtype: unknown dtype 'float16'; expected float32 or float64"},
             {"--max-train", "0", "--max-train: got 0; expected a positive integer"},
             {"--features", "vgg", "--features: feature kind 'vgg' is unknown; expected pca or fc7"},
