@@ -20,17 +20,19 @@ import java.util.Map;
 /**
  * A training state in one self-contained HDF5 file, readable by name from h5py:
  * <pre>
- * /params/&lt;name&gt;              each cs231n parameter in its cs231n shape (float32 or float64)
+ * /params/&lt;name&gt;              each parameter in its shape (float32 or float64): cs231n's names for rnn and
+ *                              lstm, PyTorch's state_dict names of cs231n's module for the transformer
  * /optimizer/&lt;state&gt;/&lt;name&gt;   the update rule's memory per parameter (Adam: m, v), same shapes
  * /optimizer/t                 Adam's step count (when the rule has one)
  * /vocab/idx_to_word           the vocabulary, word i at row i
  * /history/loss                the loss of every iteration so far
- * attributes on /              format, cell, update_rule, iteration, epoch, learning_rate, seed, config (JSON)
+ * attributes on /              format, cell, update_rule, iteration, epoch, learning_rate, seed, config (JSON);
+ *                              the transformer's heads, activation, dropout, max_length (not in the shapes)
  * </pre>
  * The sampling RNG is a pure function of (seed, iteration, partition), so seed and iteration are
  * its whole state. Files are written to a local path; callers move them into place atomically.
  */
-public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, String updateRule,
+public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, String updateRule,
                          Map<String, Tensor> optimizerState, long iteration, int epoch, double learningRate,
                          double[] lossHistory, long seed, String configJson) {
 
@@ -38,8 +40,11 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
 
     /** Writes this checkpoint to a new local file. */
     public void write(Path file) {
-        ParamLayout layout = new ParamLayout(model);
+        ParamLayout layout = model.layout();
         try (WritableHdfFile f = HdfFile.write(file)) {
+            if (model instanceof TransformerConfig t) {
+                TransformerParams.putSettings(f, t);
+            }
             f.putAttribute("format", FORMAT);
             f.putAttribute("cell", model.cell().label());
             f.putAttribute("update_rule", updateRule);
@@ -107,8 +112,8 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
             }
             List<String> words = Arrays.asList((String[]) dataset(f, "/vocab/idx_to_word", source).getData());
             Vocabulary vocab = new Vocabulary(words, source + " /vocab/idx_to_word");
-            Params p = readParams(f, source, dtype, vocab);
-            ParamLayout layout = new ParamLayout(p.config());
+            Params p = readParams(f, source, dtype, vocab, null);
+            ParamLayout layout = p.config().layout();
             Map<String, Tensor> state = new LinkedHashMap<>();
             Node opt = f.getChild("optimizer");
             if (opt instanceof Group g) {
@@ -141,7 +146,7 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
     }
 
     /** Parameters and the config their shapes imply. */
-    public record Params(ModelConfig config, Tensor params) {
+    public record Params(ModelSpec config, Tensor params) {
     }
 
     /**
@@ -150,8 +155,16 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
      * Special tokens come from {@code vocab}, whose size must match W_embed's rows.
      */
     public static Params readParams(Path file, String source, DType dtype, Vocabulary vocab) {
+        return readParams(file, source, dtype, vocab, null);
+    }
+
+    /**
+     * As above; a file with {@code /params/embedding.weight} holds a transformer, whose settings that shapes cannot
+     * tell come from {@code hints} (null: from the file's attributes only).
+     */
+    public static Params readParams(Path file, String source, DType dtype, Vocabulary vocab, TransformerSettings hints) {
         try (HdfFile f = new HdfFile(file)) {
-            return readParams(f, source, dtype, vocab);
+            return readParams(f, source, dtype, vocab, hints);
         } catch (BadInputException e) {
             throw e;
         } catch (RuntimeException | InternalError e) {
@@ -159,7 +172,11 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
         }
     }
 
-    private static Params readParams(HdfFile f, String source, DType dtype, Vocabulary vocab) {
+    private static Params readParams(HdfFile f, String source, DType dtype, Vocabulary vocab,
+                                     TransformerSettings hints) {
+        if (TransformerParams.holdsTransformer(f)) {
+            return TransformerParams.read(f, source, dtype, vocab, hints);
+        }
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (String name : ParamLayout.NAMES) {
             shapes.put(name, dataset(f, "/params/" + name, source).getDimensions());
@@ -196,7 +213,7 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
         return new Params(config, params);
     }
 
-    private static void copyInto(Dataset d, Tensor target, String source) {
+    static void copyInto(Dataset d, Tensor target, String source) {
         double[] v = toDoubles(d.getDataFlat(), source + " " + d.getPath());
         if (v.length != target.size()) {
             throw new BadInputException(source + ": " + d.getPath() + " has " + v.length + " values; expected "
@@ -225,7 +242,7 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
                 + (data == null ? "nothing" : data.getClass().getSimpleName()));
     }
 
-    private static Dataset dataset(Group g, String path, String source) {
+    static Dataset dataset(Group g, String path, String source) {
         Node n;
         try {
             n = g.getByPath(path);
