@@ -245,10 +245,6 @@ public final class Trainer {
             ModelFit.check("--init " + config.init(), vocab, loaded.config(), "the data", vocab, input.featureDim());
             model = loaded.config();
             params = loaded.params();
-            if (model.cell() != config.cell()) {
-                throw new BadInputException("--init " + config.init() + " holds a " + model.cell().label()
-                        + " but --cell is " + config.cell().label() + "; expected the same model family");
-            }
             if (model instanceof ModelConfig m) {
                 log.printf("warm start from %s (%s, W=%d, H=%d)%n", config.init(), m.cell().label(), m.wordvecDim(),
                         m.hiddenDim());

@@ -20,6 +20,7 @@ It fails unless every row is matched by exactly one pattern (up to masked positi
 model_gelu.json / model_relu.json: a small CaptioningTransformer built from modules named as cs231n's (so the
 state_dict keys are the checkpoint names), dropout 0, random parameters; its loss (the product's: masked
 cross-entropy summed over time, divided by N) and the gradient of every parameter on a fixed batch.
+model_gelu_state_dict.h5: that gelu model's state_dict written with h5py (needs python3-h5py), as --init reads it.
 """
 import itertools
 import json
@@ -284,6 +285,14 @@ class Captioner(torch.nn.Module):
         return (ce * (captions_out.reshape(-1) != self.null)).sum() / n
 
 
+def write_state_dict(model, name):
+    """The module's state_dict as /params/<key> (buffer included, no attributes): what a PyTorch user's h5py gives."""
+    import h5py
+    with h5py.File(os.path.join(HERE, name), "w") as f:
+        for key, value in model.state_dict().items():
+            f.create_dataset("params/" + key, data=value.detach().numpy())
+
+
 def model_fixture(g, act):
     """Loss and every parameter gradient of a small CaptioningTransformer on a fixed batch (dropout 0)."""
     v, d, w, heads, f, n_layers, max_len, null = 10, 5, 8, 2, 12, 2, 8, 0
@@ -297,6 +306,8 @@ def model_fixture(g, act):
     captions = torch.tensor([[1, 5, 7, 3, 2, 0], [1, 9, 2, 0, 0, 0], [1, 4, 4, 8, 6, 2]])
     loss = model.loss(features, captions)
     loss.backward()
+    if isinstance(act, torch.nn.GELU):
+        write_state_dict(model, "model_gelu_state_dict.h5")
     params = {name: t(p) for name, p in model.named_parameters()}
     grads = {"d" + name: t(p.grad) for name, p in model.named_parameters()}
     return {"vocabSize": v, "inputDim": d, "wordvecDim": w, "heads": heads, "ffn": f, "layers": n_layers,
