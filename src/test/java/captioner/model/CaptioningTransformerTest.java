@@ -136,6 +136,108 @@ class CaptioningTransformerTest {
                 () -> new TransformerConfig(6, 3, 8, 16, 2, heads, Activation.Kind.GELU, 0.1, 8, 0, 1, 2));
     }
 
+    /** A model whose weights are large enough that every step's argmax is a real choice. */
+    private static CaptioningTransformer decodingModel(Activation.Kind act, int end) {
+        TransformerConfig config = new TransformerConfig(9, 4, 8, 12, 2, 2, act, 0.1, 10, 0, 1, end);
+        Tensor params = config.initialParams(DType.FLOAT64, 8);
+        Random rng = new Random(8);
+        for (int i = 0; i < params.size(); i++) {
+            params.set(i, params.get(i) + rng.nextGaussian() * 0.6);
+        }
+        return config.newModel(params);
+    }
+
+    /** Each cached step's scores equal the full forward's at that position (float64, dropout off). */
+    @ParameterizedTest
+    @EnumSource(Activation.Kind.class)
+    void incrementalStepsEqualFullRecomputation(Activation.Kind act) {
+        CaptioningTransformer model = decodingModel(act, 2);
+        Random rng = new Random(3);
+        int n = 3, t = 7;
+        Tensor features = randn(rng, n, 4);
+        int[] prefixes = new int[n * t];
+        for (int i = 0; i < prefixes.length; i++) {
+            prefixes[i] = i % t == 0 ? 1 : rng.nextInt(9);
+        }
+        Tensor full = model.prefixScores(features, prefixes, t);
+        TransformerDecoderState state = model.startDecoding(features);
+        int[] words = new int[n];
+        for (int p = 0; p < t; p++) {
+            for (int i = 0; i < n; i++) {
+                words[i] = prefixes[i * t + p];
+            }
+            Tensor step = model.decodeStep(state, words);
+            for (int i = 0; i < n; i++) {
+                for (int v = 0; v < 9; v++) {
+                    assertEquals(full.get((i * t + p) * 9 + v), step.get(i * 9 + v), 1e-12,
+                            "row " + i + ", position " + p + ", word " + v);
+                }
+            }
+        }
+        assertEquals(t, state.position());
+    }
+
+    /** Greedy with the cache gives the captions of greedy by full recomputation, and stops at {@code <END>}. */
+    @Test
+    void greedyWithTheCacheEqualsGreedyByRecomputation() {
+        // A random model repeats one word per image; with one of those words as <END> some captions end at once
+        // and others run to the limit. No <NULL> predictions, as after training.
+        int end = 7;
+        CaptioningTransformer model = decodingModel(Activation.Kind.GELU, end);
+        Tensor bias = model.param("output.bias");
+        bias.fill(0);
+        bias.set(0, -10);
+        Random rng = new Random(11);
+        int n = 6, max = 9;
+        Tensor features = randn(rng, n, 4);
+        int[] cached = model.sample(features, max);
+        boolean anyEnd = false;
+        for (int i = 0; i < n; i++) {
+            int[] prefix = {1};
+            boolean ended = false;
+            for (int p = 0; p < max; p++) {
+                int expected;
+                if (ended) {
+                    expected = 0;
+                } else {
+                    Tensor scores = model.prefixScores(features.slices(i, 1), prefix, prefix.length);
+                    expected = 0;
+                    for (int v = 1; v < 9; v++) {
+                        if (scores.get((prefix.length - 1) * 9 + v) > scores.get((prefix.length - 1) * 9 + expected)) {
+                            expected = v;
+                        }
+                    }
+                    prefix = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+                    prefix[prefix.length - 1] = expected;
+                    ended = expected == end;
+                    anyEnd |= ended;
+                }
+                assertEquals(expected, cached[i * max + p], "caption " + i + ", word " + p);
+            }
+        }
+        assertTrue(anyEnd, "some caption ends with <END> within " + max + " words");
+        assertTrue(java.util.Arrays.stream(cached).anyMatch(w -> w != end && w != 0), "some caption does not end");
+    }
+
+    /** A beam search's reordering of the cache continues each chosen row's caption. */
+    @Test
+    void selectedRowsContinueTheirCaptions() {
+        CaptioningTransformer model = decodingModel(Activation.Kind.RELU, 2);
+        Tensor features = randn(new Random(5), 2, 4);
+        TransformerDecoderState state = model.startDecoding(features);
+        model.decodeStep(state, new int[] {1, 1});
+        model.decodeStep(state, new int[] {4, 6});
+        TransformerDecoderState picked = state.select(new int[] {1, 1, 0});
+        Tensor scores = model.decodeStep(picked, new int[] {3, 3, 5});
+        Tensor full = model.prefixScores(features.slices(1, 1), new int[] {1, 6, 3}, 3);
+        Tensor fullZero = model.prefixScores(features.slices(0, 1), new int[] {1, 4, 5}, 3);
+        for (int v = 0; v < 9; v++) {
+            assertEquals(full.get(2 * 9 + v), scores.get(v), 1e-12);
+            assertEquals(full.get(2 * 9 + v), scores.get(9 + v), 1e-12);
+            assertEquals(fullZero.get(2 * 9 + v), scores.get(18 + v), 1e-12);
+        }
+    }
+
     private static double maxAbs(Tensor t) {
         double m = 0;
         for (int i = 0; i < t.size(); i++) {
