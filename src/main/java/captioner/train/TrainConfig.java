@@ -31,7 +31,8 @@ import java.io.Serializable;
  * @param heads         the transformer's attention heads; null for {@value TransformerConfig#DEFAULT_HEADS}, or the
  *                      {@code --init} file's own when it records them
  * @param layers        the transformer's decoder layers; {@code ffn}, {@code activation}, {@code dropout} and
- *                      {@code maxLength} are its other settings ({@link TransformerConfig})
+ *                      {@code maxLength} are its other settings ({@link TransformerConfig}); null (a run.json
+ *                      written before they existed) stands for the default
  */
 public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
                           @JsonProperty(RunLayout.Run.FEATURES) FeatureKind features,
@@ -59,11 +60,11 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
                           @JsonProperty(RunLayout.Run.PRINT_EVERY) int printEvery,
                           @JsonProperty(RunLayout.Run.TREE_DEPTH) int treeDepth,
                           @JsonProperty(RunLayout.Run.HEADS) Integer heads,
-                          @JsonProperty(RunLayout.Run.LAYERS) int layers,
-                          @JsonProperty(RunLayout.Run.FFN) int ffn,
+                          @JsonProperty(RunLayout.Run.LAYERS) Integer layers,
+                          @JsonProperty(RunLayout.Run.FFN) Integer ffn,
                           @JsonProperty(RunLayout.Run.ACTIVATION) Activation.Kind activation,
-                          @JsonProperty(RunLayout.Run.DROPOUT) double dropout,
-                          @JsonProperty(RunLayout.Run.MAX_LENGTH) int maxLength) implements Serializable {
+                          @JsonProperty(RunLayout.Run.DROPOUT) Double dropout,
+                          @JsonProperty(RunLayout.Run.MAX_LENGTH) Integer maxLength) implements Serializable {
 
     public static final CellType DEFAULT_CELL = CellType.LSTM;
     public static final int DEFAULT_HIDDEN = 512;
@@ -125,12 +126,17 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
         positive("--keep-checkpoints", keepCheckpoints);
         positive("--print-every", printEvery);
         positive("--tree-depth", treeDepth);
+        // run.json files written before the transformer lack these keys: they mean the defaults.
+        layers = layers == null ? DEFAULT_LAYERS : layers;
+        ffn = ffn == null ? DEFAULT_FFN : ffn;
+        activation = activation == null ? DEFAULT_ACTIVATION : activation;
+        dropout = dropout == null ? DEFAULT_DROPOUT : dropout;
+        maxLength = maxLength == null ? DEFAULT_MAX_LENGTH : maxLength;
         if (heads != null) {
             positive("--heads", heads);
         }
         positive("--layers", layers);
         positive("--ffn", ffn);
-        required("--activation", activation, "gelu or relu");
         if (!(dropout >= 0 && dropout < 1)) {
             throw bad("--dropout", dropout, "a probability in [0, 1)");
         }
