@@ -36,7 +36,8 @@ final class GradcheckCommand implements Callable<Integer> {
             description = "Entries checked per parameter for --checkpoint, drawn at random (default: ${DEFAULT-VALUE}).")
     int entries;
 
-    @Option(names = "--cell", description = "rnn, lstm or both (default: ${DEFAULT-VALUE}).", defaultValue = "both")
+    @Option(names = "--cell", description = "rnn, lstm, transformer or both (rnn and lstm; default: ${DEFAULT-VALUE}).",
+            defaultValue = "both")
     String cell;
 
     @Option(names = "--seed", description = "Seed of the random model and batch (default: ${DEFAULT-VALUE}).",
@@ -52,7 +53,7 @@ final class GradcheckCommand implements Callable<Integer> {
         if (checkpoint != null) {
             return report(List.of(checkCheckpoint()), "the checkpoint");
         }
-        List<CellType> cells = cell.equalsIgnoreCase("both") ? List.of(CellType.values()) : List.of(Flags.parse("--cell", cell, CellType::parse));
+        List<CellType> cells = cell.equalsIgnoreCase("both") ? List.of(CellType.RNN, CellType.LSTM) : List.of(Flags.parse("--cell", cell, CellType::parse));
         List<Checked> checked = new java.util.ArrayList<>();
         for (CellType c : cells) {
             checked.add(new Checked(c, checkRandomModel(c)));
@@ -106,19 +107,25 @@ final class GradcheckCommand implements Callable<Integer> {
                         features.set(i * dim + j, shard.features()[shard.captionImage()[i] * dim + j]);
                     }
                 }
-                CaptioningModel model = new CaptioningModel(ckpt.model(), ckpt.params());
+                captioner.model.TrainableModel model = ckpt.model().newModel(ckpt.params());
                 return new Checked(ckpt.model().cell(), GradientCheck.checkModel(model, features, caps, length,
                         GradientCheck.MODEL_STEP, threshold, entries, seed));
             }
         });
     }
 
-    /** A small model (V=7, D=6, W=5, H=4) at cs231n's initialisation on a random batch of 3 captions of 6 words. */
+    /**
+     * A small model at cs231n's initialisation (rnn, lstm: V=7, D=6, W=5, H=4; transformer: V=7, D=6, W=4, 2 heads,
+     * F=8, L=2, dropout 0) on a random batch of 3 captions of 6 words.
+     */
     private List<GradientCheck.Result> checkRandomModel(CellType c) {
         Random rng = new Random(seed);
         int n = 3, length = 6, v = 7, d = 6;
-        ModelConfig config = new ModelConfig(c, v, d, 5, 4, 0, 1, 2);
-        CaptioningModel model = CaptioningModel.initialized(config, DType.FLOAT64, seed);
+        captioner.model.ModelSpec config = c == CellType.TRANSFORMER
+                ? new captioner.model.TransformerConfig(v, d, 4, 8, 2, 2, captioner.model.TransformerConfig.DEFAULT_ACTIVATION,
+                        0, 8, 0, 1, 2)
+                : new ModelConfig(c, v, d, 5, 4, 0, 1, 2);
+        captioner.model.TrainableModel model = config.newModel(config.initialParams(DType.FLOAT64, seed));
         int[] captions = new int[n * length];
         for (int i = 0; i < captions.length; i++) {
             captions[i] = rng.nextInt(v);

@@ -2,7 +2,10 @@ package captioner.cli;
 
 import captioner.data.FeatureKind;
 import captioner.data.TrainingData;
+import captioner.BadInputException;
 import captioner.model.CellType;
+import captioner.model.TransformerConfig;
+import captioner.nn.Activation;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
 import captioner.train.RunLock;
@@ -34,6 +37,8 @@ import java.util.concurrent.Callable;
  * learningRate --learning-rate   clipNorm        --clip-norm         treeDepth        --tree-depth
  * lrDecay    --lr-decay          batchSize       --batch-size
  * epochs     --epochs            iterations      --iterations
+ * heads      --heads             layers          --layers            ffn              --ffn
+ * activation --activation        dropout         --dropout           maxLength        --max-length
  * </pre>
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -49,13 +54,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "pca or fc7 (default: the table's kind; pca for a cs231n directory).")
     String features;
 
-    @Option(names = "--cell", paramLabel = "CELL", description = "rnn or lstm (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", paramLabel = "CELL", description = "rnn, lstm or transformer (default: ${DEFAULT-VALUE}).")
     String cell = TrainConfig.DEFAULT_CELL.label();
 
-    @Option(names = "--hidden", paramLabel = "H", description = "Hidden state width (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden state width, rnn and lstm (default: ${DEFAULT-VALUE}).")
     int hidden = TrainConfig.DEFAULT_HIDDEN;
 
-    @Option(names = "--wordvec", paramLabel = "W", description = "Word vector width (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--wordvec", paramLabel = "W", description = "Word vector width; the transformer's model width (default: ${DEFAULT-VALUE}).")
     int wordvec = TrainConfig.DEFAULT_WORDVEC;
 
     @Option(names = "--update-rule", paramLabel = "RULE",
@@ -122,11 +127,36 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--tree-depth", paramLabel = "D", description = "Depth of the gradient reduction tree (default: ${DEFAULT-VALUE}).")
     int treeDepth = TrainConfig.DEFAULT_TREE_DEPTH;
 
+    @Option(names = "--heads", paramLabel = "H", description = "Transformer attention heads, dividing --wordvec (default: "
+            + TransformerConfig.DEFAULT_HEADS + ", or the --init file's own).")
+    Integer heads;
+
+    @Option(names = "--layers", paramLabel = "L", description = "Transformer decoder layers (default: ${DEFAULT-VALUE}).")
+    int layers = TrainConfig.DEFAULT_LAYERS;
+
+    @Option(names = "--ffn", paramLabel = "F", description = "Transformer feed-forward width (default: ${DEFAULT-VALUE}).")
+    int ffn = TrainConfig.DEFAULT_FFN;
+
+    @Option(names = "--activation", paramLabel = "ACT", description = "Transformer feed-forward activation, gelu or relu (default: ${DEFAULT-VALUE}).")
+    String activation = TrainConfig.DEFAULT_ACTIVATION.label();
+
+    @Option(names = "--dropout", paramLabel = "P", description = "Transformer dropout probability in training (default: ${DEFAULT-VALUE}).")
+    double dropout = TrainConfig.DEFAULT_DROPOUT;
+
+    @Option(names = "--max-length", paramLabel = "T", description = "Transformer positions: the longest caption it takes, minus one (default: ${DEFAULT-VALUE}).")
+    int maxLength = TrainConfig.DEFAULT_MAX_LENGTH;
+
     @Spec
     CommandSpec spec;
 
+    /** Flags that only one family has: given for the other, they would be silently ignored. */
+    private static final java.util.List<String> RECURRENT_ONLY = java.util.List.of("--hidden");
+    private static final java.util.List<String> TRANSFORMER_ONLY = java.util.List.of("--heads", "--layers", "--ffn",
+            "--activation", "--dropout", "--max-length");
+
     @Override
     public Integer call() {
+        checkFamilyFlags();
         // Everything the flags alone decide is checked before Spark starts; partitions and master wait for it
         // (a resumed run's partitions are its own).
         TrainConfig given = flags().partitions(partitions == null ? 1 : partitions)
@@ -162,6 +192,18 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** Refuses a flag of the other model family, naming it and the family it belongs to. */
+    private void checkFamilyFlags() {
+        CellType c = Flags.parse("--cell", cell, CellType::parse);
+        java.util.List<String> foreign = c == CellType.TRANSFORMER ? RECURRENT_ONLY : TRANSFORMER_ONLY;
+        for (String flag : foreign) {
+            if (spec != null && spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                throw new BadInputException(flag + " is " + (c == CellType.TRANSFORMER ? "an rnn/lstm" : "a transformer")
+                        + " setting but --cell is " + c.label() + "; drop it or choose another --cell");
+            }
+        }
+    }
+
     /** The settings the flags give; partitions and master wait for Spark. */
     private TrainConfig.Builder flags() {
         return TrainConfig.builder().data(data).features(Flags.parseOrNull("--features", features, FeatureKind::parse))
@@ -170,6 +212,8 @@ final class TrainCommand implements Callable<Integer> {
                 .lrDecay(lrDecay).batchSize(batchSize).epochs(epochs).iterations(iterations).fullBatch(fullBatch)
                 .maxTrain(maxTrain).seed(seed).dtype(Flags.parse("--dtype", dtype, DType::parse)).clipNorm(clipNorm)
                 .out(out).checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).resume(resume).init(init)
-                .printEvery(printEvery).treeDepth(treeDepth);
+                .printEvery(printEvery).treeDepth(treeDepth).heads(heads).layers(layers).ffn(ffn)
+                .activation(Flags.parse("--activation", activation, Activation.Kind::parse)).dropout(dropout)
+                .maxLength(maxLength);
     }
 }

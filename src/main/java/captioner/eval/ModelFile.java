@@ -44,8 +44,13 @@ public record ModelFile(String flag, String path, Checkpoint checkpoint) {
         return flag + " " + path;
     }
 
+    /** The recurrent model's sizes; a transformer is refused here until eval's decoders take it. */
     public ModelConfig config() {
-        return checkpoint.model();
+        if (!(checkpoint.model() instanceof ModelConfig c)) {
+            throw new BadInputException(source() + " holds a " + checkpoint.model().cell().label() + "; sampling and "
+                    + "evaluation take rnn and lstm models only so far");
+        }
+        return c;
     }
 
     /**
@@ -54,6 +59,6 @@ public record ModelFile(String flag, String path, Checkpoint checkpoint) {
      * @param dataName how the user named the data, e.g. "--data ~/coco" or "the embedded default dataset"
      */
     public void checkFits(TrainingData data, String dataName) {
-        ModelFit.check(source(), checkpoint.vocab(), config(), dataName, data.vocab(), data.featureDim());
+        ModelFit.check(source(), checkpoint.vocab(), checkpoint.model(), dataName, data.vocab(), data.featureDim());
     }
 }

@@ -66,9 +66,12 @@ public final class ReportPage {
     /** The training settings a page lists: the model's shape and iteration from the checkpoint, then run.json's. */
     public static Map<String, String> settings(Checkpoint checkpoint, RunFiles run) {
         Map<String, String> m = new LinkedHashMap<>();
-        ModelConfig c = checkpoint.model();
-        m.put("model", String.format(Locale.ROOT, "%s, V = %d words, D = %d, W = %d, H = %d", c.cell().label(),
-                c.vocabSize(), c.inputDim(), c.wordvecDim(), c.hiddenDim()));
+        if (checkpoint.model() instanceof ModelConfig c) {
+            m.put("model", String.format(Locale.ROOT, "%s, V = %d words, D = %d, W = %d, H = %d", c.cell().label(),
+                    c.vocabSize(), c.inputDim(), c.wordvecDim(), c.hiddenDim()));
+        } else {
+            m.put("model", checkpoint.model().summary() + ")");
+        }
         m.put("trained", String.format(Locale.ROOT, "%,d iterations (%d epochs), update rule %s, final learning rate %.3g",
                 checkpoint.iteration(), checkpoint.epoch(), checkpoint.updateRule(), checkpoint.learningRate()));
         if (run != null && run.run() != null) {

@@ -24,7 +24,7 @@ import java.util.Random;
  * {@link #sample} and the decoders of {@code captioner.eval} share.
  * An instance keeps the buffers of its last batch, so it serves one thread at a time.
  */
-public final class CaptioningModel {
+public final class CaptioningModel implements TrainableModel {
     private final ModelConfig config;
     private final ParamLayout layout;
     private Tensor params;
@@ -82,6 +82,7 @@ public final class CaptioningModel {
         return config;
     }
 
+    @Override
     public ParamLayout layout() {
         return layout;
     }
@@ -91,11 +92,13 @@ public final class CaptioningModel {
     }
 
     /** The flat parameter vector (shared, not a copy). */
+    @Override
     public Tensor params() {
         return params;
     }
 
     /** Points the model at another flat parameter vector, e.g. this iteration's broadcast. */
+    @Override
     public void setParams(Tensor params) {
         Shapes.require("params", params, layout.size());
         this.params = params;
@@ -115,6 +118,7 @@ public final class CaptioningModel {
      * @param captions N rows of {@code captionLength} word indices, row-major; the first
      *                 {@code captionLength - 1} words go in, the last {@code captionLength - 1} are predicted
      */
+    @Override
     public double loss(Tensor features, int[] captions, int captionLength, Tensor grads) {
         return loss(features, captions, captionLength, grads, 1.0 / Math.max(features.dim(0), 1));
     }
@@ -122,6 +126,12 @@ public final class CaptioningModel {
     /** As {@link #loss} but summed over the captions instead of averaged: what each partition reports. */
     public double lossSum(Tensor features, int[] captions, int captionLength, Tensor grads) {
         return loss(features, captions, captionLength, grads, 1.0);
+    }
+
+    /** {@link #lossSum(Tensor, int[], int, Tensor)}: the RNN has no dropout. */
+    @Override
+    public double lossSum(Tensor features, int[] captions, int captionLength, Tensor grads, DropoutKeys dropout) {
+        return lossSum(features, captions, captionLength, grads);
     }
 
     private double loss(Tensor features, int[] captions, int captionLength, Tensor grads, double scale) {

@@ -9,7 +9,9 @@ import java.util.Locale;
 
 /** The recurrent cell: cs231n's {@code cell_type}. */
 public enum CellType {
-    RNN(1), LSTM(4);
+    RNN(1), LSTM(4),
+    /** cs231n's CaptioningTransformer ({@link TransformerConfig}); it has no recurrent cell, so no gates. */
+    TRANSFORMER(0);
 
     /** Blocks of H in Wx, Wh and b: the LSTM stacks its four gates. */
     public final int gates;
@@ -23,16 +25,25 @@ public enum CellType {
     }
 
     RecurrentLayer newLayer() {
-        return this == RNN ? new VanillaRnn() : new Lstm();
+        return switch (this) {
+            case RNN -> new VanillaRnn();
+            case LSTM -> new Lstm();
+            case TRANSFORMER -> throw new IllegalStateException("the transformer has no recurrent layer");
+        };
     }
 
-    /** Parses {@code rnn} or {@code lstm}; anything else names the accepted values. */
+    /** The recurrent cells, rnn and lstm: what {@link ModelConfig} describes. */
+    public boolean recurrent() {
+        return this != TRANSFORMER;
+    }
+
+    /** Parses {@code rnn}, {@code lstm} or {@code transformer}; anything else names the accepted values. */
     public static CellType parse(String s) {
         for (CellType c : values()) {
             if (c.label().equalsIgnoreCase(s)) {
                 return c;
             }
         }
-        throw new BadInputException("unknown cell type '" + s + "'; expected rnn or lstm");
+        throw new BadInputException("unknown cell type '" + s + "'; expected rnn, lstm or transformer");
     }
 }

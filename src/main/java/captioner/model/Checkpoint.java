@@ -20,12 +20,14 @@ import java.util.Map;
 /**
  * A training state in one self-contained HDF5 file, readable by name from h5py:
  * <pre>
- * /params/&lt;name&gt;              each cs231n parameter in its cs231n shape (float32 or float64)
+ * /params/&lt;name&gt;              each parameter in its shape (float32 or float64): cs231n's names for rnn and
+ *                              lstm, PyTorch's state_dict names of cs231n's module for the transformer
  * /optimizer/&lt;state&gt;/&lt;name&gt;   the update rule's memory per parameter (Adam: m, v), same shapes
  * /optimizer/t                 Adam's step count (when the rule has one)
  * /vocab/idx_to_word           the vocabulary, word i at row i
  * /history/loss                the loss of every iteration so far
- * attributes on /              format, cell, update_rule, iteration, epoch, learning_rate, seed, config (JSON),
+ * attributes on /              format, cell, update_rule, iteration, epoch, learning_rate, seed, config (JSON);
+ *                              the transformer's heads, activation, dropout, max_length (not in the shapes);
  *                              checksum (SHA-256 of all the above, {@link ContentChecksum})
  * </pre>
  * Every read checks the checksum when the file has one (files from h5py or older versions have none), so a corrupt
@@ -33,7 +35,7 @@ import java.util.Map;
  * The sampling RNG is a pure function of (seed, iteration, partition), so seed and iteration are
  * its whole state. Files are written to a local path; callers move them into place atomically.
  */
-public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, String updateRule,
+public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, String updateRule,
                          Map<String, Tensor> optimizerState, long iteration, int epoch, double learningRate,
                          double[] lossHistory, long seed, String configJson) {
 
@@ -41,10 +43,13 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
 
     /** Writes this checkpoint to a new local file, with the checksum of its contents ({@link ContentChecksum}). */
     public void write(Path file) {
-        ParamLayout layout = new ParamLayout(model);
+        ParamLayout layout = model.layout();
         ContentChecksum sum = new ContentChecksum();
         try (WritableHdfFile f = HdfFile.write(file)) {
             Map<String, Object> attributes = new LinkedHashMap<>();
+            if (model instanceof TransformerConfig t) {
+                attributes.putAll(TransformerParams.settings(t));
+            }
             attributes.put("format", FORMAT);
             attributes.put("cell", model.cell().label());
             attributes.put("update_rule", updateRule);
@@ -141,8 +146,8 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
             }
             List<String> words = Arrays.asList((String[]) dataset(f, "/vocab/idx_to_word", source).getData());
             Vocabulary vocab = new Vocabulary(words, source + " /vocab/idx_to_word");
-            Params p = readParams(f, source, dtype, vocab);
-            ParamLayout layout = new ParamLayout(p.config());
+            Params p = readParams(f, source, dtype, vocab, null);
+            ParamLayout layout = p.config().layout();
             Map<String, Tensor> state = new LinkedHashMap<>();
             Node opt = f.getChild("optimizer");
             if (opt instanceof Group g) {
@@ -175,7 +180,7 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
     }
 
     /** Parameters and the config their shapes imply. */
-    public record Params(ModelConfig config, Tensor params) {
+    public record Params(ModelSpec config, Tensor params) {
     }
 
     /**
@@ -184,9 +189,17 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
      * Special tokens come from {@code vocab}, whose size must match W_embed's rows.
      */
     public static Params readParams(Path file, String source, DType dtype, Vocabulary vocab) {
+        return readParams(file, source, dtype, vocab, null);
+    }
+
+    /**
+     * As above; a file with {@code /params/embedding.weight} holds a transformer, whose settings that shapes cannot
+     * tell come from {@code hints} (null: from the file's attributes only).
+     */
+    public static Params readParams(Path file, String source, DType dtype, Vocabulary vocab, TransformerSettings hints) {
         try (HdfFile f = new HdfFile(file)) {
             ContentChecksum.verify(f, source, false);
-            return readParams(f, source, dtype, vocab);
+            return readParams(f, source, dtype, vocab, hints);
         } catch (BadInputException e) {
             throw e;
         } catch (RuntimeException | InternalError e) {
@@ -194,7 +207,11 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
         }
     }
 
-    private static Params readParams(HdfFile f, String source, DType dtype, Vocabulary vocab) {
+    private static Params readParams(HdfFile f, String source, DType dtype, Vocabulary vocab,
+                                     TransformerSettings hints) {
+        if (TransformerParams.holdsTransformer(f)) {
+            return TransformerParams.read(f, source, dtype, vocab, hints);
+        }
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (String name : ParamLayout.NAMES) {
             shapes.put(name, dataset(f, "/params/" + name, source).getDimensions());
@@ -231,7 +248,7 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
         return new Params(config, params);
     }
 
-    private static void copyInto(Dataset d, Tensor target, String source) {
+    static void copyInto(Dataset d, Tensor target, String source) {
         double[] v = toDoubles(d.getDataFlat(), source + " " + d.getPath());
         if (v.length != target.size()) {
             throw new BadInputException(source + ": " + d.getPath() + " has " + v.length + " values; expected "
@@ -260,7 +277,7 @@ public record Checkpoint(ModelConfig model, Vocabulary vocab, Tensor params, Str
                 + (data == null ? "nothing" : data.getClass().getSimpleName()));
     }
 
-    private static Dataset dataset(Group g, String path, String source) {
+    static Dataset dataset(Group g, String path, String source) {
         Node n;
         try {
             n = g.getByPath(path);

@@ -117,9 +117,9 @@ public final class GradientCheck {
 
     /**
      * Checks every parameter of a float64 {@code model} on one batch: the analytic gradient of
-     * {@link CaptioningModel#loss} against centered differences with step {@code h}.
+     * {@link TrainableModel#loss} against centered differences with step {@code h}.
      */
-    public static List<Result> checkModel(CaptioningModel model, Tensor features, int[] captions, int captionLength,
+    public static List<Result> checkModel(TrainableModel model, Tensor features, int[] captions, int captionLength,
                                           double h, double threshold) {
         return checkModel(model, features, captions, captionLength, h, threshold, Integer.MAX_VALUE, 0);
     }
@@ -129,7 +129,7 @@ public final class GradientCheck {
      * random with {@code seed}: a trained model of millions of parameters cannot be checked entry by
      * entry (four loss evaluations each).
      */
-    public static List<Result> checkModel(CaptioningModel model, Tensor features, int[] captions, int captionLength,
+    public static List<Result> checkModel(TrainableModel model, Tensor features, int[] captions, int captionLength,
                                           double h, double threshold, int entriesPerParameter, long seed) {
         requireFloat64(model.params());
         Tensor grads = model.layout().zeros(DType.FLOAT64);
@@ -137,7 +137,7 @@ public final class GradientCheck {
         java.util.Random rng = new java.util.Random(seed);
         List<Result> results = new ArrayList<>();
         for (ParamLayout.Entry e : model.layout().entries()) {
-            Tensor param = model.param(e.name()).reshape(e.size());
+            Tensor param = model.layout().view(model.params(), e.name()).reshape(e.size());
             int[] entries = sample(e.size(), entriesPerParameter, rng);
             Tensor numeric = Tensor.zeros(DType.FLOAT64, entries.length);
             for (int j = 0; j < entries.length; j++) {

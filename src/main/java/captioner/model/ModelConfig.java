@@ -2,7 +2,8 @@ package captioner.model;
 
 import captioner.BadInputException;
 
-import java.io.Serializable;
+import captioner.tensor.DType;
+import captioner.tensor.Tensor;
 
 /**
  * The sizes and special tokens that define a captioning model, cs231n's constructor arguments:
@@ -11,11 +12,11 @@ import java.io.Serializable;
  * as in the cs231n parity checks; sampling needs them.
  */
 public record ModelConfig(CellType cell, int vocabSize, int inputDim, int wordvecDim, int hiddenDim,
-                          int nullIdx, int startIdx, int endIdx) implements Serializable {
+                          int nullIdx, int startIdx, int endIdx) implements ModelSpec {
 
     public ModelConfig {
-        if (cell == null) {
-            throw new IllegalArgumentException("cell: expected rnn or lstm but got null");
+        if (cell == null || !cell.recurrent()) {
+            throw new IllegalArgumentException("cell: expected rnn or lstm but got " + cell);
         }
         positive("vocabulary size V", vocabSize);
         positive("feature width D", inputDim);
@@ -30,6 +31,26 @@ public record ModelConfig(CellType cell, int vocabSize, int inputDim, int wordve
     public static ModelConfig of(CellType cell, Vocabulary vocab, int inputDim, int wordvecDim, int hiddenDim) {
         return new ModelConfig(cell, vocab.size(), inputDim, wordvecDim, hiddenDim, vocab.nullIdx(), vocab.startIdx(),
                 vocab.endIdx());
+    }
+
+    @Override
+    public ParamLayout layout() {
+        return new ParamLayout(this);
+    }
+
+    @Override
+    public Tensor initialParams(DType dtype, long seed) {
+        return CaptioningModel.initialParams(this, dtype, seed);
+    }
+
+    @Override
+    public CaptioningModel newModel(Tensor params) {
+        return new CaptioningModel(this, params);
+    }
+
+    @Override
+    public String summary() {
+        return String.format("%s (V=%d, D=%d, W=%d, H=%d", cell.label(), vocabSize, inputDim, wordvecDim, hiddenDim);
     }
 
     /**
@@ -51,7 +72,7 @@ public record ModelConfig(CellType cell, int vocabSize, int inputDim, int wordve
         }
     }
 
-    private static void index(String name, int value, int vocabSize, boolean optional) {
+    static void index(String name, int value, int vocabSize, boolean optional) {
         if ((optional && value == -1) || (value >= 0 && value < vocabSize)) {
             return;
         }

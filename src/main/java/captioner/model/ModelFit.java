@@ -15,7 +15,7 @@ public final class ModelFit {
      * @param modelName how messages name the model, e.g. "--checkpoint runs/x/model.h5"
      * @param dataName  how messages name the data, e.g. "--data ~/coco" or "the embedded default dataset"
      */
-    public static void check(String modelName, Vocabulary modelVocab, ModelConfig model, String dataName,
+    public static void check(String modelName, Vocabulary modelVocab, ModelSpec model, String dataName,
                              Vocabulary dataVocab, int featureDim) {
         List<String> mine = modelVocab.words();
         List<String> theirs = dataVocab.words();
@@ -33,7 +33,7 @@ public final class ModelFit {
         }
         if (model.inputDim() != featureDim) {
             throw new BadInputException(modelName + ": the model takes features of width " + model.inputDim()
-                    + " (W_proj) but " + dataName + " has features of width " + featureDim + "; expected the features "
+                    + (model.cell().recurrent() ? " (W_proj)" : " (visual_projection.weight)") + " but " + dataName + " has features of width " + featureDim + "; expected the features "
                     + "the model was trained on");
         }
     }

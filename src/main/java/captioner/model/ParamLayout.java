@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where each cs231n parameter lives in the one flat vector that holds them all, computed once per
+ * Where each named parameter (cs231n's names for the RNN, PyTorch's state_dict names for the Transformer) lives in the one flat vector that holds them all, computed once per
  * config. Parameters, gradients and optimizer moments share this layout, so summing gradients is one
  * array add, broadcasting the model is one array, and an update rule is one loop.
  */
 public final class ParamLayout {
-    /** cs231n's parameter names, in the order they are laid out (and initialised). */
+    /** cs231n's CaptioningRNN parameter names, in the order they are laid out (and initialised). */
     public static final List<String> NAMES = List.of("W_embed", "W_proj", "b_proj", "Wx", "Wh", "b", "W_vocab", "b_vocab");
 
     /** A parameter's place: offset into the flat vector and shape. */
@@ -34,27 +34,43 @@ public final class ParamLayout {
     private final int size;
 
     public ParamLayout(ModelConfig c) {
+        this(rnnShapes(c), "a model of " + c.vocabSize() + " words, W=" + c.wordvecDim() + ", H=" + c.hiddenDim());
+    }
+
+    /**
+     * The layout of any model family: {@code shapes} in layout (and initialisation) order.
+     *
+     * @param description names the model in the message when it has too many parameters for one array
+     */
+    public ParamLayout(Map<String, int[]> shapes, String description) {
+        Map<String, Entry> map = new LinkedHashMap<>();
+        long offset = 0;
+        for (Map.Entry<String, int[]> s : shapes.entrySet()) {
+            Entry e = new Entry(s.getKey(), (int) Math.min(offset, Integer.MAX_VALUE), s.getValue().clone());
+            map.put(e.name(), e);
+            offset += e.size();
+        }
+        if (offset > Integer.MAX_VALUE - 8) {
+            // The sizes come from flags or an --init file: the user can choose smaller ones.
+            throw new BadInputException(description + " has " + offset + " parameters; at most "
+                    + (Integer.MAX_VALUE - 8) + " fit in one array");
+        }
+        this.entries = Collections.unmodifiableMap(map);
+        this.size = (int) offset;
+    }
+
+    private static Map<String, int[]> rnnShapes(ModelConfig c) {
         int g = c.cell().gates;
         int v = c.vocabSize();
         int h = c.hiddenDim();
         int[][] shapes = {
             {v, c.wordvecDim()}, {c.inputDim(), h}, {h}, {c.wordvecDim(), g * h}, {h, g * h}, {g * h}, {h, v}, {v},
         };
-        Map<String, Entry> map = new LinkedHashMap<>();
-        long offset = 0;
+        Map<String, int[]> map = new LinkedHashMap<>();
         for (int i = 0; i < NAMES.size(); i++) {
-            Entry e = new Entry(NAMES.get(i), (int) offset, shapes[i]);
-            map.put(e.name(), e);
-            offset += e.size();
+            map.put(NAMES.get(i), shapes[i]);
         }
-        if (offset > Integer.MAX_VALUE - 8) {
-            // The sizes come from flags or an --init file: the user can choose smaller ones.
-            throw new BadInputException("a model of " + v + " words, W=" + c.wordvecDim() + ", H="
-                    + h + " has " + offset + " parameters; at most " + (Integer.MAX_VALUE - 8)
-                    + " fit in one array");
-        }
-        this.entries = Collections.unmodifiableMap(map);
-        this.size = (int) offset;
+        return map;
     }
 
     /** Total number of parameters. */
@@ -65,7 +81,7 @@ public final class ParamLayout {
     public Entry entry(String name) {
         Entry e = entries.get(name);
         if (e == null) {
-            throw new IllegalArgumentException("unknown parameter '" + name + "'; expected one of " + NAMES);
+            throw new IllegalArgumentException("unknown parameter '" + name + "'; expected one of " + entries.keySet());
         }
         return e;
     }

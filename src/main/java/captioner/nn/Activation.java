@@ -16,6 +16,16 @@ public final class Activation {
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        /** Parses {@code gelu} or {@code relu}; anything else names the accepted values. */
+        public static Kind parse(String s) {
+            for (Kind k : values()) {
+                if (k.label().equalsIgnoreCase(s)) {
+                    return k;
+                }
+            }
+            throw new captioner.BadInputException("unknown activation '" + s + "'; expected gelu or relu");
+        }
     }
 
     private final Kind kind;

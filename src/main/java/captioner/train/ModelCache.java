@@ -1,7 +1,7 @@
 package captioner.train;
 
-import captioner.model.CaptioningModel;
-import captioner.model.ModelConfig;
+import captioner.model.ModelSpec;
+import captioner.model.TrainableModel;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 
@@ -13,19 +13,19 @@ import captioner.tensor.Tensor;
 final class ModelCache {
     private static final ThreadLocal<ModelCache> CACHE = new ThreadLocal<>();
 
-    private final ModelConfig config;
+    private final ModelSpec config;
     private final DType dtype;
-    private final CaptioningModel model;
+    private final TrainableModel model;
     private Tensor grads;
 
-    private ModelCache(ModelConfig config, DType dtype, Tensor params) {
+    private ModelCache(ModelSpec config, DType dtype, Tensor params) {
         this.config = config;
         this.dtype = dtype;
-        this.model = new CaptioningModel(config, params);
+        this.model = config.newModel(params);
     }
 
     /** This thread's model pointed at {@code params}. */
-    static ModelCache forThread(ModelConfig config, DType dtype, Tensor params) {
+    static ModelCache forThread(ModelSpec config, DType dtype, Tensor params) {
         ModelCache c = CACHE.get();
         if (c == null || !c.config.equals(config) || c.dtype != dtype) {
             c = new ModelCache(config, dtype, params);
@@ -35,7 +35,7 @@ final class ModelCache {
         return c;
     }
 
-    CaptioningModel model() {
+    TrainableModel model() {
         return model;
     }
 

@@ -1,7 +1,8 @@
 package captioner.train;
 
 import captioner.data.CaptionShard;
-import captioner.model.ModelConfig;
+import captioner.model.DropoutKeys;
+import captioner.model.ModelSpec;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import org.apache.spark.TaskContext;
@@ -27,7 +28,7 @@ final class PartitionGradient extends AbstractFunction1<Iterator<CaptionShard>, 
     static final int MICRO_BATCH = 256;
 
     private final Broadcast<?> params;
-    private final ModelConfig config;
+    private final ModelSpec config;
     private final DType dtype;
     private final int[] shares;
     private final boolean fullBatch;
@@ -44,7 +45,7 @@ final class PartitionGradient extends AbstractFunction1<Iterator<CaptionShard>, 
      * @param failTask    the partition whose first attempt fails on purpose this iteration, or -1 (fault injection,
      *                    {@link Trainer#FAIL_TASK_ONCE})
      */
-    PartitionGradient(Broadcast<?> params, ModelConfig config, DType dtype, int[] shares, boolean fullBatch, long seed,
+    PartitionGradient(Broadcast<?> params, ModelSpec config, DType dtype, int[] shares, boolean fullBatch, long seed,
                       long iteration, String exchangeRun, int failTask) {
         if ((params == null) == (exchangeRun == null)) {
             throw new IllegalArgumentException("parameters come either by broadcast or through the local exchange");
@@ -92,7 +93,8 @@ final class PartitionGradient extends AbstractFunction1<Iterator<CaptionShard>, 
         for (int from = 0; from < count; from += MICRO_BATCH) {
             int n = Math.min(MICRO_BATCH, count - from);
             batches.gather(rows, from, n);
-            loss += cache.model().lossSum(batches.features(n), batches.captions(n), shard.captionLength(), grads);
+            loss += cache.model().lossSum(batches.features(n), batches.captions(n), shard.captionLength(), grads,
+                    new DropoutKeys(seed, iteration, partition, from));
         }
         long nanos = System.nanoTime() - start;
         if (exchange == null) {

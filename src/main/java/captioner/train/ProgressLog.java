@@ -1,6 +1,6 @@
 package captioner.train;
 
-import captioner.model.ModelConfig;
+import captioner.model.ModelSpec;
 
 import java.io.PrintStream;
 
@@ -25,11 +25,10 @@ final class ProgressLog implements TrainingListener {
         start = s;
         startNanos = System.nanoTime();
         TrainConfig config = s.config();
-        ModelConfig model = s.model();
-        log.printf("training %s (V=%d, D=%d, W=%d, H=%d, %,d parameters, %s) on %,d captions in %d partitions: "
+        ModelSpec model = s.model();
+        log.printf("training %s, %,d parameters, %s) on %,d captions in %d partitions: "
                         + "%d iterations, %d per epoch, batch %s%n",
-                model.cell().label(), model.vocabSize(), model.inputDim(), model.wordvecDim(), model.hiddenDim(),
-                s.parameters(), config.dtype().label(), s.numTrain(), s.partitions(), s.totalIterations(),
+                model.summary(), s.parameters(), config.dtype().label(), s.numTrain(), s.partitions(), s.totalIterations(),
                 s.iterationsPerEpoch(),
                 config.fullBatch() ? "full (" + s.numTrain() + ")" : String.valueOf(config.batchSize()));
     }

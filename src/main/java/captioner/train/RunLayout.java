@@ -116,6 +116,12 @@ public final class RunLayout {
         public static final String INIT = "init";
         public static final String PRINT_EVERY = "printEvery";
         public static final String TREE_DEPTH = "treeDepth";
+        public static final String HEADS = "heads";
+        public static final String LAYERS = "layers";
+        public static final String FFN = "ffn";
+        public static final String ACTIVATION = "activation";
+        public static final String DROPOUT = "dropout";
+        public static final String MAX_LENGTH = "maxLength";
 
         /** Settings that do not change a run's result: a resumed run may give other values for them. */
         public static final List<String> FREE = List.of(RESUME, PRINT_EVERY, CHECKPOINT_EVERY, KEEP_CHECKPOINTS, MASTER,

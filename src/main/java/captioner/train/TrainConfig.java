@@ -3,6 +3,8 @@ package captioner.train;
 import captioner.BadInputException;
 import captioner.data.FeatureKind;
 import captioner.model.CellType;
+import captioner.model.TransformerConfig;
+import captioner.nn.Activation;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -26,6 +28,11 @@ import java.io.Serializable;
  * @param clipNorm      rescale the gradient to this global L2 norm when it is larger; null for none
  * @param init          warm-start parameters from this file's {@code /params}; null for cs231n's initialisation
  * @param treeDepth     depth of the gradient reduction tree (1 sums every partition's gradient on the driver)
+ * @param heads         the transformer's attention heads; null for {@value TransformerConfig#DEFAULT_HEADS}, or the
+ *                      {@code --init} file's own when it records them
+ * @param layers        the transformer's decoder layers; {@code ffn}, {@code activation}, {@code dropout} and
+ *                      {@code maxLength} are its other settings ({@link TransformerConfig}); null (a run.json
+ *                      written before they existed) stands for the default
  */
 public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
                           @JsonProperty(RunLayout.Run.FEATURES) FeatureKind features,
@@ -51,7 +58,13 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
                           @JsonProperty(RunLayout.Run.RESUME) boolean resume,
                           @JsonProperty(RunLayout.Run.INIT) String init,
                           @JsonProperty(RunLayout.Run.PRINT_EVERY) int printEvery,
-                          @JsonProperty(RunLayout.Run.TREE_DEPTH) int treeDepth) implements Serializable {
+                          @JsonProperty(RunLayout.Run.TREE_DEPTH) int treeDepth,
+                          @JsonProperty(RunLayout.Run.HEADS) Integer heads,
+                          @JsonProperty(RunLayout.Run.LAYERS) Integer layers,
+                          @JsonProperty(RunLayout.Run.FFN) Integer ffn,
+                          @JsonProperty(RunLayout.Run.ACTIVATION) Activation.Kind activation,
+                          @JsonProperty(RunLayout.Run.DROPOUT) Double dropout,
+                          @JsonProperty(RunLayout.Run.MAX_LENGTH) Integer maxLength) implements Serializable {
 
     public static final CellType DEFAULT_CELL = CellType.LSTM;
     public static final int DEFAULT_HIDDEN = 512;
@@ -68,9 +81,14 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
     public static final int DEFAULT_KEEP_CHECKPOINTS = 3;
     public static final int DEFAULT_PRINT_EVERY = 10;
     public static final int DEFAULT_TREE_DEPTH = 2;
+    public static final int DEFAULT_LAYERS = TransformerConfig.DEFAULT_LAYERS;
+    public static final int DEFAULT_FFN = TransformerConfig.DEFAULT_FFN;
+    public static final Activation.Kind DEFAULT_ACTIVATION = TransformerConfig.DEFAULT_ACTIVATION;
+    public static final double DEFAULT_DROPOUT = TransformerConfig.DEFAULT_DROPOUT;
+    public static final int DEFAULT_MAX_LENGTH = TransformerConfig.DEFAULT_MAX_LENGTH;
 
     public TrainConfig {
-        required("--cell", cell, "rnn or lstm");
+        required("--cell", cell, "rnn, lstm or transformer");
         positive("--hidden", hidden);
         positive("--wordvec", wordvec);
         required("--update-rule", updateRule, UpdateRuleType.choices());
@@ -108,6 +126,38 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
         positive("--keep-checkpoints", keepCheckpoints);
         positive("--print-every", printEvery);
         positive("--tree-depth", treeDepth);
+        // run.json files written before the transformer lack these keys: they mean the defaults.
+        layers = layers == null ? DEFAULT_LAYERS : layers;
+        ffn = ffn == null ? DEFAULT_FFN : ffn;
+        activation = activation == null ? DEFAULT_ACTIVATION : activation;
+        dropout = dropout == null ? DEFAULT_DROPOUT : dropout;
+        maxLength = maxLength == null ? DEFAULT_MAX_LENGTH : maxLength;
+        if (heads != null) {
+            positive("--heads", heads);
+        }
+        positive("--layers", layers);
+        positive("--ffn", ffn);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw bad("--dropout", dropout, "a probability in [0, 1)");
+        }
+        positive("--max-length", maxLength);
+        if (cell == CellType.TRANSFORMER) {
+            // The fields are not assigned yet in a compact constructor: read the parameter.
+            int h = heads == null ? TransformerConfig.DEFAULT_HEADS : heads;
+            if (wordvec % h != 0) {
+                throw new BadInputException("--heads " + h + " does not divide --wordvec " + wordvec
+                        + "; expected a width that is a multiple of the heads (each head takes W/heads)");
+            }
+            if (wordvec % 2 != 0) {
+                throw bad("--wordvec", wordvec, "an even width for the transformer (its positional encoding pairs "
+                        + "sines and cosines)");
+            }
+        }
+    }
+
+    /** --heads, or the transformer's default. */
+    public int headsOrDefault() {
+        return heads == null ? TransformerConfig.DEFAULT_HEADS : heads;
     }
 
     /** A builder at the defaults; {@code partitions}, {@code master} and {@code out} have none that fits every use. */
@@ -121,7 +171,8 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
                 .updateRule(updateRule).learningRate(learningRate).lrDecay(lrDecay).batchSize(batchSize).epochs(epochs)
                 .iterations(iterations).fullBatch(fullBatch).maxTrain(maxTrain).partitions(partitions).master(master)
                 .seed(seed).dtype(dtype).clipNorm(clipNorm).out(out).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints).resume(resume).init(init).printEvery(printEvery).treeDepth(treeDepth);
+                .keepCheckpoints(keepCheckpoints).resume(resume).init(init).printEvery(printEvery).treeDepth(treeDepth)
+                .heads(heads).layers(layers).ffn(ffn).activation(activation).dropout(dropout).maxLength(maxLength);
     }
 
     /** Iterations per epoch, as cs231n's solver: {@code max(numTrain // batchSize, 1)}; 1 with full batches. */
@@ -194,6 +245,12 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
         private String init;
         private int printEvery = DEFAULT_PRINT_EVERY;
         private int treeDepth = DEFAULT_TREE_DEPTH;
+        private Integer heads;
+        private int layers = DEFAULT_LAYERS;
+        private int ffn = DEFAULT_FFN;
+        private Activation.Kind activation = DEFAULT_ACTIVATION;
+        private double dropout = DEFAULT_DROPOUT;
+        private int maxLength = DEFAULT_MAX_LENGTH;
 
         private Builder() {
         }
@@ -224,12 +281,19 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
         public Builder init(String v) { init = v; return this; }
         public Builder printEvery(int v) { printEvery = v; return this; }
         public Builder treeDepth(int v) { treeDepth = v; return this; }
+        public Builder heads(Integer v) { heads = v; return this; }
+        public Builder layers(int v) { layers = v; return this; }
+        public Builder ffn(int v) { ffn = v; return this; }
+        public Builder activation(Activation.Kind v) { activation = v; return this; }
+        public Builder dropout(double v) { dropout = v; return this; }
+        public Builder maxLength(int v) { maxLength = v; return this; }
         // @formatter:on
 
         public TrainConfig build() {
             return new TrainConfig(data, features, cell, hidden, wordvec, updateRule, learningRate, lrDecay, batchSize,
                     epochs, iterations, fullBatch, maxTrain, partitions, master, seed, dtype, clipNorm, out,
-                    checkpointEvery, keepCheckpoints, resume, init, printEvery, treeDepth);
+                    checkpointEvery, keepCheckpoints, resume, init, printEvery, treeDepth, heads, layers, ffn, activation,
+                    dropout, maxLength);
         }
     }
 }

@@ -5,9 +5,11 @@ import captioner.data.CaptionShard;
 import captioner.io.LocalCopy;
 import captioner.io.Location;
 import captioner.io.StorageFailure;
-import captioner.model.CaptioningModel;
 import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
+import captioner.model.ModelSpec;
+import captioner.model.TransformerConfig;
+import captioner.model.TransformerSettings;
 import captioner.model.ModelFit;
 import captioner.model.Vocabulary;
 import captioner.nn.GradientClipping;
@@ -106,7 +108,7 @@ public final class Trainer {
         List<ExecutorBlas.Row> blas = ExecutorBlas.probe(input.train());
         ExecutorBlas.print(blas, log);
         dir.recordEnvironment(RunLayout.Environment.EXECUTOR_BLAS, blas);
-        ModelConfig model = state.model;
+        ModelSpec model = state.model;
         BatchPlan plan = new BatchPlan(sizes, config.batchSize(), config.seed());
         String configJson = toJson(config);
         List<TrainingListener> all = new ArrayList<>(List.of(new MetricsLog(dir),
@@ -265,7 +267,7 @@ public final class Trainer {
     /** Parameters, update rule and counters: fresh, warm-started from --init, or resumed from OUT. */
     private State initialState(RunDirectory dir, DType dtype) {
         Vocabulary vocab = input.vocab();
-        ModelConfig model = ModelConfig.of(config.cell(), vocab, input.featureDim(), config.wordvec(), config.hidden());
+        ModelSpec model = freshModel(vocab);
         if (config.resume()) {
             Optional<Checkpoint> newest = dir.newestValidCheckpoint(dtype, log);
             if (newest.isPresent()) {
@@ -281,24 +283,50 @@ public final class Trainer {
         }
         Tensor params;
         if (config.init() != null) {
+            TransformerSettings hints = new TransformerSettings(config.heads(), config.activation(), config.dropout(),
+                    config.maxLength());
             Checkpoint.Params loaded = LocalCopy.read(Location.of(config.init(), spark.sparkContext().hadoopConfiguration()),
-                    p -> Checkpoint.readParams(p, config.init(), dtype, vocab));
+                    p -> Checkpoint.readParams(p, config.init(), dtype, vocab, hints));
             // The file's vocabulary is the data's (readParams checked W_embed's rows against it): only the width is left.
             ModelFit.check("--init " + config.init(), vocab, loaded.config(), "the data", vocab, input.featureDim());
             model = loaded.config();
             params = loaded.params();
-            log.printf("warm start from %s (%s, W=%d, H=%d)%n", config.init(), model.cell().label(), model.wordvecDim(),
-                    model.hiddenDim());
+            if (model instanceof ModelConfig m) {
+                log.printf("warm start from %s (%s, W=%d, H=%d)%n", config.init(), m.cell().label(), m.wordvecDim(),
+                        m.hiddenDim());
+            } else {
+                log.printf("warm start from %s (%s)%n", config.init(), model.summary());
+            }
         } else {
-            params = CaptioningModel.initialParams(model, dtype, config.seed());
+            params = model.initialParams(dtype, config.seed());
         }
+        checkLength(model);
         UpdateRule rule = config.updateRule().create(params.size(), dtype);
         return new State(model, params, rule, 0, 0, config.learningRate(), new double[0]);
     }
 
+    /** The model the flags describe, before any --init or --resume. */
+    private ModelSpec freshModel(Vocabulary vocab) {
+        if (config.cell() == captioner.model.CellType.TRANSFORMER) {
+            return new TransformerConfig(vocab.size(), input.featureDim(), config.wordvec(), config.ffn(),
+                    config.layers(), config.headsOrDefault(), config.activation(), config.dropout(), config.maxLength(),
+                    vocab.nullIdx(), vocab.startIdx(), vocab.endIdx());
+        }
+        return ModelConfig.of(config.cell(), vocab, input.featureDim(), config.wordvec(), config.hidden());
+    }
+
+    /** The transformer takes captions of at most maxLength + 1 words (maxLength positions in). */
+    private void checkLength(ModelSpec model) {
+        if (model instanceof TransformerConfig t && input.captionLength() - 1 > t.maxLength()) {
+            throw new BadInputException("the data's captions have " + input.captionLength() + " words ("
+                    + (input.captionLength() - 1) + " positions in) but --max-length is " + t.maxLength()
+                    + "; expected --max-length of at least " + (input.captionLength() - 1));
+        }
+    }
+
     /** The driver's training state; everything a checkpoint holds. */
     private static final class State {
-        final ModelConfig model;
+        final ModelSpec model;
         final Tensor params;
         final UpdateRule rule;
         long iteration;
@@ -307,7 +335,7 @@ public final class Trainer {
         private double[] losses;
         private int lossCount;
 
-        State(ModelConfig model, Tensor params, UpdateRule rule, long iteration, int epoch, double learningRate,
+        State(ModelSpec model, Tensor params, UpdateRule rule, long iteration, int epoch, double learningRate,
               double[] history) {
             this.model = model;
             this.params = params;

@@ -1,7 +1,7 @@
 package captioner.train;
 
 import captioner.model.Checkpoint;
-import captioner.model.ModelConfig;
+import captioner.model.ModelSpec;
 
 /**
  * What a {@link Trainer} tells about its run, in order: {@link #runStarted} once; then for each iteration
@@ -25,7 +25,7 @@ public interface TrainingListener {
      * @param totalIterations    iterations the run ends at
      * @param iterationsPerEpoch iterations of one epoch
      */
-    record Start(TrainConfig config, ModelConfig model, int parameters, long numTrain, int partitions,
+    record Start(TrainConfig config, ModelSpec model, int parameters, long numTrain, int partitions,
                  long firstIteration, long totalIterations, long iterationsPerEpoch) {
         /** Epochs the run ends at, the last one possibly partial. */
         long totalEpochs() {

@@ -104,7 +104,7 @@ class EvalCommandsTest {
         Checkpoint c = checkpoint();
         CaptionSplit val = loaded.val();
         float[] f = val.imageFeatures(image);
-        int[] words = new CaptioningModel(c.model(), c.params()).sample(Tensor.wrap(f, 1, f.length), 30);
+        int[] words = new CaptioningModel((captioner.model.ModelConfig) c.model(), c.params()).sample(Tensor.wrap(f, 1, f.length), 30);
         return c.vocab().decode(words, 0, words.length);
     }
 
@@ -209,7 +209,7 @@ class EvalCommandsTest {
 
         // The loss equals CaptioningModel.loss over every val caption in one batch.
         Checkpoint c = checkpoint();
-        CaptioningModel m = new CaptioningModel(c.model(), c.params());
+        CaptioningModel m = new CaptioningModel((captioner.model.ModelConfig) c.model(), c.params());
         int n = val.numCaptions();
         int d = val.featureDim();
         float[] features = new float[n * d];
@@ -404,7 +404,7 @@ class EvalCommandsTest {
         Path otherVocab = tmp.resolve("other-vocab.h5");
         Vocabulary v = new Vocabulary(words, "test");
         captioner.model.ModelConfig config = captioner.model.ModelConfig.of(c.model().cell(), v, c.model().inputDim(),
-                c.model().wordvecDim(), c.model().hiddenDim());
+                ((captioner.model.ModelConfig) c.model()).wordvecDim(), ((captioner.model.ModelConfig) c.model()).hiddenDim());
         new Checkpoint(config, v, CaptioningModel.initialParams(config, DType.FLOAT32, 1), "adam", Map.of(), 0, 0,
                 1e-3, new double[0], 1, "{}").write(otherVocab);
         assertBadInput("--checkpoint " + otherVocab + ": the model's vocabulary (" + words.size()

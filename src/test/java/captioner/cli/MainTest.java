@@ -63,7 +63,7 @@ class MainTest {
         Object[] r = run("gradcheck", "--cell", "gru");
         assertEquals(Main.EXIT_BAD_INPUT, r[0]);
         String err = (String) r[2];
-        assertTrue(err.contains("error: --cell: unknown cell type 'gru'; expected rnn or lstm"), err);
+        assertTrue(err.contains("error: --cell: unknown cell type 'gru'; expected rnn, lstm or transformer"), err);
         assertTrue(!err.contains("\tat "), "no stack trace without --verbose:\n" + err);
     }
 
@@ -95,7 +95,7 @@ class MainTest {
             {"--batch-size", "-1", "--batch-size: got -1; expected a positive integer"},
             {"--update-rule", "adagrad", "--update-rule: unknown update rule 'adagrad'; expected one of sgd, sgd_momentum, rmsprop, adam"},
             {"--lr-decay", "1.5", "--lr-decay: got 1.5; expected a number in (0, 1]"},
-            {"--cell", "gru", "--cell: unknown cell type 'gru'; expected rnn or lstm"},
+            {"--cell", "gru", "--cell: unknown cell type 'gru'; expected rnn, lstm or transformer"},
             {"--dtype", "float16", "--dtype: unknown dtype 'float16'; expected float32 or float64"},
             {"--max-train", "0", "--max-train: got 0; expected a positive integer"},
             {"--features", "vgg", "--features: feature kind 'vgg' is unknown; expected pca or fc7"},
@@ -111,6 +111,25 @@ class MainTest {
     }
 
     private static final int EXIT_BAD_INPUT_CODE = Main.EXIT_BAD_INPUT;
+
+    @Test
+    void trainRefusesTheOtherFamilysFlagsAndBadTransformerSettings() {
+        String[][] cases = {
+            {"transformer", "--hidden", "64", "--hidden is an rnn/lstm setting but --cell is transformer; drop it or choose another --cell"},
+            {"lstm", "--heads", "2", "--heads is a transformer setting but --cell is lstm; drop it or choose another --cell"},
+            {"rnn", "--dropout", "0.2", "--dropout is a transformer setting but --cell is rnn"},
+            {"transformer", "--heads", "3", "--heads 3 does not divide --wordvec 256"},
+            {"transformer", "--activation", "tanh", "--activation: unknown activation 'tanh'; expected gelu or relu"},
+            {"transformer", "--dropout", "1", "--dropout: got 1.0; expected a probability in [0, 1)"},
+            {"transformer", "--max-length", "0", "--max-length: got 0; expected a positive integer"},
+        };
+        for (String[] c : cases) {
+            Object[] r = run("train", "--cell", c[0], c[1], c[2], "--out", "target/never-written");
+            assertEquals(EXIT_BAD_INPUT_CODE, r[0], c[1]);
+            assertTrue(((String) r[2]).contains(c[3]), c[1] + ": " + r[2]);
+        }
+        assertTrue(!new java.io.File("target/never-written").exists(), "refused before anything was written");
+    }
 
     @Test
     void resumeWithoutPartitionsComparesThemOnceSparkKnowsThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)

@@ -27,6 +27,9 @@ class DecodingTest {
     private static final int END = 2;
 
     /** A random model (<NULL> 0, <START> 1, <END> 2) whose parameters are scaled up so word choices are not flat. */
+    /** The families these decoders take so far. */
+    private static final CellType[] RECURRENT = {CellType.RNN, CellType.LSTM};
+
     static CaptioningModel randomModel(Random rng, CellType cell, DType dtype, int vocab, int inputDim) {
         ModelConfig config = new ModelConfig(cell, vocab, inputDim, 2 + rng.nextInt(8), 2 + rng.nextInt(12), 0, START, END);
         CaptioningModel m = CaptioningModel.initialized(config, dtype, rng.nextLong());
@@ -51,7 +54,7 @@ class DecodingTest {
     void greedyIsCaptioningModelSample() {
         Random rng = new Random(1);
         for (int trial = 0; trial < 24; trial++) {
-            CellType cell = CellType.values()[trial % 2];
+            CellType cell = RECURRENT[trial % 2];
             DType dtype = trial % 4 < 2 ? DType.FLOAT32 : DType.FLOAT64;
             CaptioningModel m = randomModel(rng, cell, dtype, 6 + rng.nextInt(20), 5);
             Tensor f = features(rng, m, 1 + rng.nextInt(12));
@@ -73,7 +76,7 @@ class DecodingTest {
     void logProbIsMinusTheLossOfTheCaptionFedBack() {
         Random rng = new Random(2);
         int checked = 0;
-        for (CellType cell : CellType.values()) {
+        for (CellType cell : RECURRENT) {
             CaptioningModel m = randomModel(rng, cell, DType.FLOAT64, 12, 4);
             int maxLength = 6;
             Tensor f = features(rng, m, 10);
@@ -105,7 +108,7 @@ class DecodingTest {
     void beamOfOneIsExactlyGreedy() {
         Random rng = new Random(3);
         for (int trial = 0; trial < 40; trial++) {
-            CellType cell = CellType.values()[trial % 2];
+            CellType cell = RECURRENT[trial % 2];
             DType dtype = trial % 4 < 2 ? DType.FLOAT32 : DType.FLOAT64;
             CaptioningModel m = randomModel(rng, cell, dtype, 5 + rng.nextInt(30), 6);
             Tensor f = features(rng, m, 1 + rng.nextInt(16));
@@ -122,7 +125,7 @@ class DecodingTest {
         int better = 0;
         int images = 0;
         for (int trial = 0; trial < 60; trial++) {
-            CellType cell = CellType.values()[trial % 2];
+            CellType cell = RECURRENT[trial % 2];
             DType dtype = trial % 3 == 0 ? DType.FLOAT64 : DType.FLOAT32;
             CaptioningModel m = randomModel(rng, cell, dtype, 5 + rng.nextInt(25), 6);
             Tensor f = features(rng, m, 1 + rng.nextInt(10));
@@ -151,7 +154,7 @@ class DecodingTest {
     void aBeamThatHoldsEveryPrefixFindsTheMostLikelyCaption() {
         Random rng = new Random(5);
         for (int trial = 0; trial < 6; trial++) {
-            CaptioningModel m = randomModel(rng, CellType.values()[trial % 2], DType.FLOAT64, 5, 3);
+            CaptioningModel m = randomModel(rng, RECURRENT[trial % 2], DType.FLOAT64, 5, 3);
             int maxLength = 4;
             Tensor f = features(rng, m, 1);
             List<Caption> every = new ArrayList<>();
@@ -205,7 +208,7 @@ class DecodingTest {
     @Test
     void aVeryLowTemperatureSamplesTheGreedyCaption() {
         Random rng = new Random(7);
-        for (CellType cell : CellType.values()) {
+        for (CellType cell : RECURRENT) {
             CaptioningModel m = randomModel(rng, cell, DType.FLOAT64, 15, 5);
             Tensor f = features(rng, m, 12);
             Caption[] greedy = new Greedy(8).decode(m, f, indices(12));

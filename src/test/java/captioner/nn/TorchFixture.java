@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * One fixture written by {@code make_transformer_fixtures.py}: named float64 tensors as
  * {@code {"shape": [...], "data": [...]}} plus a few scalars.
  */
-final class TorchFixture {
+public final class TorchFixture {
     /** Agreement with PyTorch in float64 that the parity tests demand (absolute, at values of order 1). */
-    static final double PARITY = 1e-10;
+    public static final double PARITY = 1e-10;
 
     private final String name;
     private final JsonNode root;
@@ -28,7 +28,7 @@ final class TorchFixture {
         this.root = root;
     }
 
-    static TorchFixture load(String name) {
+    public static TorchFixture load(String name) {
         try (InputStream in = TorchFixture.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing test resource captioner/nn/" + name);
@@ -39,12 +39,12 @@ final class TorchFixture {
         }
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return root.has(key);
     }
 
     /** A tensor of the fixture, copied into {@code dtype}. */
-    Tensor tensor(String key, DType dtype) {
+    public Tensor tensor(String key, DType dtype) {
         JsonNode node = root.get(key);
         if (node == null) {
             throw new IllegalArgumentException(name + " has no tensor " + key);
@@ -57,12 +57,12 @@ final class TorchFixture {
         return Tensor.of(dtype, data, shape);
     }
 
-    Tensor tensor(String key) {
+    public Tensor tensor(String key) {
         return tensor(key, DType.FLOAT64);
     }
 
     /** A 0/1 tensor as flags. */
-    boolean[] flags(String key) {
+    public boolean[] flags(String key) {
         double[] data = doubles(root.get(key).get("data"));
         boolean[] out = new boolean[data.length];
         for (int i = 0; i < data.length; i++) {
@@ -71,15 +71,22 @@ final class TorchFixture {
         return out;
     }
 
-    double[] array(String key) {
+    public double[] array(String key) {
         return doubles(root.get(key));
     }
 
-    double number(String key) {
+    /** A list of strings, e.g. a state_dict's keys. */
+    public java.util.List<String> strings(String key) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        root.get(key).forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    public double number(String key) {
         return root.get(key).asDouble();
     }
 
-    boolean bool(String key) {
+    public boolean bool(String key) {
         return root.get(key).asBoolean();
     }
 
@@ -92,7 +99,7 @@ final class TorchFixture {
     }
 
     /** Asserts same shape and every element within {@code tolerance} of the fixture's {@code key}. */
-    void assertClose(String key, Tensor actual, double tolerance) {
+    public void assertClose(String key, Tensor actual, double tolerance) {
         Tensor expected = tensor(key);
         assertArrayEquals(expected.shape(), actual.shape(), name + " " + key + ": shape");
         double worst = 0;

@@ -190,7 +190,7 @@ class TrainerTest {
         train(c);
         Checkpoint warm = Checkpoint.read(tmp.resolve("second/model.h5"), "second", DType.FLOAT32);
         assertEquals(CellType.LSTM, warm.model().cell());
-        assertEquals(16, warm.model().hiddenDim());
+        assertEquals(16, ((captioner.model.ModelConfig) warm.model()).hiddenDim());
         // Adam's first step moves each coordinate by at most the learning rate: the run started from the first's end.
         float[] start = params(first.resolve("model.h5"));
         float[] after = warm.params().floatStorage();

@@ -16,6 +16,11 @@ bernoulli_ takes one draw from the generator per call (the MKL path); this scrip
 count, so weights, data, mask and other_data are the notebook's, and recovers which attention weights
 were dropped by trying, row by row, all 2^(H*T) keep patterns against the published 4-decimal values.
 It fails unless every row is matched by exactly one pattern (up to masked positions, which carry 0).
+
+model_gelu.json / model_relu.json: a small CaptioningTransformer built from modules named as cs231n's (so the
+state_dict keys are the checkpoint names), dropout 0, random parameters; its loss (the product's: masked
+cross-entropy summed over time, divided by N) and the gradient of every parameter on a fixed batch.
+model_gelu_state_dict.h5: that gelu model's state_dict written with h5py (needs python3-h5py), as --init reads it.
 """
 import itertools
 import json
@@ -205,6 +210,113 @@ def cs231n_fixture():
             "peData": t(pe_data), "peKeep": t(pe_keep), "expectedPe": t(PUBLISHED_PE)}
 
 
+class Attention(torch.nn.Module):
+    """cs231n's MultiHeadAttention module layout (key, query, value, proj), dropout 0: attention() above."""
+
+    def __init__(self, e, heads):
+        super().__init__()
+        self.key, self.query, self.value, self.proj = (torch.nn.Linear(e, e) for _ in range(4))
+        self.heads = heads
+
+    def forward(self, query, key, value, attn_mask=None):
+        p = {n + "Weight": getattr(self, n).weight for n in ["query", "key", "value", "proj"]}
+        p.update({n + "Bias": getattr(self, n).bias for n in ["query", "key", "value", "proj"]})
+        return attention(query, key, value, p, self.heads, attn_mask=attn_mask)
+
+
+class Ffn(torch.nn.Module):
+    def __init__(self, w, f, act):
+        super().__init__()
+        self.fc1, self.fc2, self.act = torch.nn.Linear(w, f), torch.nn.Linear(f, w), act
+
+    def forward(self, x):
+        return self.fc2(self.act(self.fc1(x)))
+
+
+class DecoderLayer(torch.nn.Module):
+    """cs231n's post-norm TransformerDecoderLayer with dropout 0."""
+
+    def __init__(self, w, heads, f, act):
+        super().__init__()
+        self.self_attn, self.cross_attn = Attention(w, heads), Attention(w, heads)
+        self.ffn = Ffn(w, f, act)
+        self.norm_self, self.norm_cross, self.norm_ffn = (torch.nn.LayerNorm(w) for _ in range(3))
+
+    def forward(self, x, memory, mask):
+        x = self.norm_self(x + self.self_attn(x, x, x, attn_mask=mask))
+        x = self.norm_cross(x + self.cross_attn(x, memory, memory))
+        return self.norm_ffn(x + self.ffn(x))
+
+
+class Decoder(torch.nn.Module):
+    def __init__(self, layers):
+        super().__init__()
+        self.layers = torch.nn.ModuleList(layers)
+
+
+class Captioner(torch.nn.Module):
+    """cs231n's CaptioningTransformer (its state_dict names), dropout 0, the product's loss (sum over time / N)."""
+
+    def __init__(self, v, d, w, heads, f, n_layers, max_len, null, act):
+        super().__init__()
+        self.null = null
+        self.visual_projection = torch.nn.Linear(d, w)
+        self.embedding = torch.nn.Embedding(v, w, padding_idx=null)
+        self.positional_encoding = torch.nn.Module()
+        pos = torch.arange(max_len, dtype=torch.float64)[:, None]
+        expo = torch.pow(torch.tensor(10000.0, dtype=torch.float64), -torch.arange(0, w, 2, dtype=torch.float64) / w)
+        pe = torch.zeros(1, max_len, w, dtype=torch.float64)
+        pe[0, :, 0::2] = torch.sin(pos * expo)
+        pe[0, :, 1::2] = torch.cos(pos * expo)
+        self.positional_encoding.register_buffer("pe", pe)
+        self.transformer = Decoder([DecoderLayer(w, heads, f, act) for _ in range(n_layers)])
+        self.output = torch.nn.Linear(w, v)
+
+    def loss(self, features, captions):
+        captions_in, captions_out = captions[:, :-1], captions[:, 1:]
+        n, t = captions_in.shape
+        x = self.embedding(captions_in) + self.positional_encoding.pe[:, :t]
+        memory = self.visual_projection(features).unsqueeze(1)
+        mask = torch.tril(torch.ones(t, t, dtype=torch.bool))
+        for layer in self.transformer.layers:
+            x = layer(x, memory, mask)
+        scores = self.output(x)
+        ce = F.cross_entropy(scores.reshape(n * t, -1), captions_out.reshape(-1), reduction="none")
+        return (ce * (captions_out.reshape(-1) != self.null)).sum() / n
+
+
+def write_state_dict(model, name):
+    """The module's state_dict as /params/<key> (buffer included, no attributes): what a PyTorch user's h5py gives."""
+    import h5py
+    with h5py.File(os.path.join(HERE, name), "w") as f:
+        for key, value in model.state_dict().items():
+            f.create_dataset("params/" + key, data=value.detach().numpy())
+
+
+def model_fixture(g, act):
+    """Loss and every parameter gradient of a small CaptioningTransformer on a fixed batch (dropout 0)."""
+    v, d, w, heads, f, n_layers, max_len, null = 10, 5, 8, 2, 12, 2, 8, 0
+    model = Captioner(v, d, w, heads, f, n_layers, max_len, null, act).double()
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            # Random values everywhere (LayerNorm's γ and β too), so no gradient is trivially 0 or 1.
+            param.copy_(torch.randn(param.shape, generator=g, dtype=torch.float64) * 0.5)
+    features = torch.randn(3, d, generator=g, dtype=torch.float64)
+    # <START>=1 ... <END>=2, padded with <NULL>=0; length 6 feeds T=5 positions.
+    captions = torch.tensor([[1, 5, 7, 3, 2, 0], [1, 9, 2, 0, 0, 0], [1, 4, 4, 8, 6, 2]])
+    loss = model.loss(features, captions)
+    loss.backward()
+    if isinstance(act, torch.nn.GELU):
+        write_state_dict(model, "model_gelu_state_dict.h5")
+    params = {name: t(p) for name, p in model.named_parameters()}
+    grads = {"d" + name: t(p.grad) for name, p in model.named_parameters()}
+    return {"vocabSize": v, "inputDim": d, "wordvecDim": w, "heads": heads, "ffn": f, "layers": n_layers,
+            "maxLength": max_len, "nullIdx": null, "activation": "gelu" if isinstance(act, torch.nn.GELU) else "relu",
+            "stateDict": list(model.state_dict().keys()), "features": t(features),
+            "captions": [int(c) for c in captions.reshape(-1)], "captionLength": captions.shape[1],
+            "loss": float(loss), **params, **grads}
+
+
 def main():
     g = torch.Generator().manual_seed(15)
     write("linear.json", linear_fixture(g))
@@ -217,6 +329,9 @@ def main():
     write("positional_encoding.json", positional_fixture(g))
     write("erf.json", erf_fixture())
     write("cs231n.json", cs231n_fixture())
+    g = torch.Generator().manual_seed(1515)
+    write("model_gelu.json", model_fixture(g, torch.nn.GELU()))
+    write("model_relu.json", model_fixture(g, torch.nn.ReLU()))
 
 
 if __name__ == "__main__":
