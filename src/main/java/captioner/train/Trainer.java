@@ -9,6 +9,7 @@ import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
 import captioner.model.ModelFit;
 import captioner.model.Vocabulary;
+import captioner.model.VocabularyWarmStart;
 import captioner.optim.UpdateRule;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
@@ -235,14 +236,17 @@ public final class Trainer {
         }
         Tensor params;
         if (config.init() != null) {
-            Checkpoint.Params loaded = LocalCopy.read(Location.of(config.init(), spark.sparkContext().hadoopConfiguration()),
-                    p -> Checkpoint.readParams(p, config.init(), dtype, vocab));
-            // The file's vocabulary is the data's (readParams checked W_embed's rows against it): only the width is left.
+            VocabularyWarmStart.Result warm = LocalCopy.read(Location.of(config.init(),
+                    spark.sparkContext().hadoopConfiguration()),
+                    p -> VocabularyWarmStart.load(p, config.init(), dtype, vocab, config.seed()));
+            Checkpoint.Params loaded = warm.params();
+            // The parameters are now over the data's vocabulary (remapped by word if the file's differed): only the
+            // feature width is left to check.
             ModelFit.check("--init " + config.init(), vocab, loaded.config(), "the data", vocab, input.featureDim());
             model = loaded.config();
             params = loaded.params();
-            log.printf("warm start from %s (%s, W=%d, H=%d)%n", config.init(), model.cell().label(), model.wordvecDim(),
-                    model.hiddenDim());
+            log.printf("warm start from %s (%s, W=%d, H=%d; %s)%n", config.init(), model.cell().label(),
+                    model.wordvecDim(), model.hiddenDim(), warm.describe());
         } else {
             params = CaptioningModel.initialParams(model, dtype, config.seed());
         }
