@@ -1,6 +1,9 @@
 package captioner.cli;
 
 import captioner.TestSpark;
+import captioner.model.CaptioningModel;
+import captioner.model.Checkpoint;
+import captioner.tensor.DType;
 import captioner.data.raw.RawFixtures;
 import captioner.data.synthetic.SyntheticDataset;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -190,5 +193,38 @@ class PipelineCommandsTest {
         r = MainTest.run("prepare", "--train-captions", "x.json", "--out", tmp.resolve("y").toString());
         assertEquals(Main.EXIT_BAD_INPUT, r[0]);
         assertTrue(((String) r[2]).contains("--train-captions needs --train-features PATH"), (String) r[2]);
+    }
+
+    @Test
+    void evaluateWithABaselineExitsThreeWhenTheNewModelIsWorse() throws IOException {
+        // A model that learnt nothing: the trained one's sizes and vocabulary, freshly initialised parameters.
+        Checkpoint trained = Checkpoint.read(Path.of(model), model, DType.FLOAT32);
+        Path untrained = tmp.resolve("untrained.h5");
+        new Checkpoint(trained.model(), trained.vocab(), CaptioningModel.initialParams(trained.model(), DType.FLOAT32,
+                3), "adam", Map.of(), 0, 0, 1e-3, new double[0], 3, "{}").write(untrained);
+        Path json = tmp.resolve("gate.json");
+        Object[] r = MainTest.run("evaluate", "--checkpoint", untrained.toString(), "--baseline", model, "--data", table,
+                "--metric", "loss", "--out", json.toString());
+        assertEquals(EvaluateCommand.EXIT_WORSE, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("worse than the baseline"), (String) r[1]);
+        JsonNode gate = JSON.readTree(json.toFile());
+        assertEquals("loss", gate.get("metric").asText());
+        assertFalse(gate.get("passed").asBoolean());
+        double difference = gate.get("candidate").get("loss").asDouble() - gate.get("baseline").get("loss").asDouble();
+        assertTrue(difference > 0, "the untrained model's loss is higher");
+        assertEquals(difference, gate.get("difference").asDouble(), 1e-12);
+        assertEquals(untrained.toString(), gate.get("candidate").get("checkpoint").asText().replace("--checkpoint ", ""));
+
+        // The other way round it passes; and a model is at least as good as itself.
+        r = MainTest.run("evaluate", "--checkpoint", model, "--baseline", untrained.toString(), "--data", table,
+                "--metric", "loss");
+        assertEquals(0, r[0], (String) r[2]);
+        r = MainTest.run("evaluate", "--checkpoint", model, "--baseline", model, "--data", table, "--max", "4");
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("cider_d ") && ((String) r[1]).contains("(+0.0000, higher is better): "
+                + "passed"), (String) r[1]);
+        r = MainTest.run("evaluate", "--checkpoint", model, "--baseline", model, "--data", table, "--metric", "fame");
+        assertEquals(Main.EXIT_BAD_INPUT, r[0]);
+        assertTrue(((String) r[2]).contains("--metric: metric 'fame' is unknown; expected one of [loss,"), (String) r[2]);
     }
 }
