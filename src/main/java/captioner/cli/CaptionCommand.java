@@ -12,6 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -33,13 +34,8 @@ final class CaptionCommand implements Callable<Integer> {
             description = "The images: Parquet (file or folder), JSON lines (*.jsonl, *.json) or CSV; any Hadoop URI.")
     String input;
 
-    @Option(names = "--id-col", paramLabel = "C", defaultValue = "image_id",
-            description = "The id column, any type (default: ${DEFAULT-VALUE}).")
-    String idCol;
-
-    @Option(names = "--features-col", paramLabel = "C", defaultValue = "features",
-            description = "The features: array<float>, array<double> or a Spark ML vector (default: ${DEFAULT-VALUE}).")
-    String featuresCol;
+    @Mixin
+    ImageTableColumns columns;
 
     @Option(names = "--out", required = true, paramLabel = "PATH",
             description = "Where to write the captions, atomically. Must not exist unless --overwrite.")
@@ -94,8 +90,8 @@ final class CaptionCommand implements Callable<Integer> {
         String line = SparkSessions.with(master, "captioner caption", spark -> {
             Location in = Location.of(input, spark.sparkContext().hadoopConfiguration());
             Dataset<Row> table = Flags.parse("--input", input, x -> Tables.read(spark, in));
-            ImageCaptioning.Result result = ImageCaptioning.run(spark, table, idCol, featuresCol, m.config(),
-                    m.checkpoint().params(), m.checkpoint().vocab(), decoder, "--input " + input);
+            ImageCaptioning.Result result = ImageCaptioning.run(spark, table, columns.idCol, columns.featuresCol,
+                    m.config(), m.checkpoint().params(), m.checkpoint().vocab(), decoder, "--input " + input);
             try {
                 long total = result.all().count();
                 List<Row> bad = result.rejected().limit(1).collectAsList();

@@ -8,6 +8,7 @@ import captioner.data.table.TableCommit;
 import captioner.data.table.TableWriter;
 import captioner.io.Location;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
@@ -43,17 +44,12 @@ final class PrepareCommand implements Callable<Integer> {
             description = "Features of the validation images (default: those in --train-features).")
     String valFeatures;
 
-    @Option(names = "--id-col", paramLabel = "C", defaultValue = "image_id",
-            description = "Image id column of the tables (default: ${DEFAULT-VALUE}).")
-    String idCol;
+    @Mixin
+    ImageTableColumns columns;
 
     @Option(names = "--caption-col", paramLabel = "C", defaultValue = "caption",
             description = "Caption column of a caption table (default: ${DEFAULT-VALUE}).")
     String captionCol;
-
-    @Option(names = "--features-col", paramLabel = "C", defaultValue = "features",
-            description = "Features column of the feature tables (default: ${DEFAULT-VALUE}).")
-    String featuresCol;
 
     @Option(names = "--vocab", paramLabel = "FILE",
             description = "Reuse this vocabulary (cs231n JSON, e.g. a table's vocab.json); unknown words become <UNK>.")
@@ -153,7 +149,7 @@ final class PrepareCommand implements Callable<Integer> {
         }
         TableCommit.checkTarget(Location.of(out, SparkSessions.hadoopConfiguration()), overwrite);
         RawPrepare.Sources sources = new RawPrepare.Sources(trainCaptions, valCaptions, trainFeatures, valFeatures,
-                idCol, captionCol, featuresCol, vocab, words, minCount, strict);
+                columns.idCol, captionCol, columns.featuresCol, vocab, words, minCount, strict);
         String[] lines = SparkSessions.with(master, "captioner prepare", spark -> {
             RawPrepare.Prepared prepared = RawPrepare.read(spark, sources);
             TableWriter.Summary summary = new TableWriter(spark).write(prepared.data(), out, overwrite);
