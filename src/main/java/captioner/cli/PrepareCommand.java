@@ -143,7 +143,10 @@ final class PrepareCommand implements Callable<Integer> {
         if (minCount < 1) {
             throw new BadInputException("--min-word-count is " + minCount + "; expected at least 1");
         }
-        FlagFiles.existing("--train-captions", trainCaptions);
+        // A caption table may be a Parquet folder; a COCO file is checked as a file when it is read.
+        if (!Location.of(trainCaptions, SparkSessions.hadoopConfiguration()).exists()) {
+            throw new BadInputException("--train-captions " + trainCaptions + ": no such file or folder");
+        }
         if (vocab != null) {
             FlagFiles.existing("--vocab", vocab);
         }

@@ -41,6 +41,8 @@ public final class ImageCaptioning {
     public static final String LOG_PROB = "log_prob";
     public static final String REASON = "reason";
     public static final String ROW = "row";
+    /** Images decoded together in one batch, as {@code sample} decodes them. */
+    public static final int BATCH = SplitEvaluation.IMAGE_BATCH;
 
     private ImageCaptioning() {
     }
@@ -96,8 +98,27 @@ public final class ImageCaptioning {
         }
     }
 
+    /**
+     * Captions one batch of valid feature rows (each {@code model.config().inputDim()} finite floats).
+     *
+     * @param seedKeys per row, what seeds its temperature sampling ({@link #seedKey})
+     */
+    public static Caption[] decodeBatch(CaptioningModel model, Decoder decoder, DType dtype, List<float[]> rows,
+                                        int[] seedKeys) {
+        int n = rows.size();
+        int d = model.config().inputDim();
+        Tensor x = Tensor.zeros(dtype, n, d);
+        for (int i = 0; i < n; i++) {
+            float[] f = rows.get(i);
+            for (int k = 0; k < d; k++) {
+                x.set(i * d + k, f[k]);
+            }
+        }
+        return decoder.decode(model, x, seedKeys);
+    }
+
     /** An id as the per-image seed of temperature sampling. */
-    static int seedKey(Object id) {
+    public static int seedKey(Object id) {
         if (id instanceof Integer || id instanceof Short || id instanceof Byte) {
             return ((Number) id).intValue();
         }
@@ -149,7 +170,7 @@ public final class ImageCaptioning {
                 ids.add(id);
                 positions.add(t._2());
                 batch.add(f);
-                if (batch.size() == SplitEvaluation.IMAGE_BATCH) {
+                if (batch.size() == BATCH) {
                     decode(model, ids, positions, batch, out);
                 }
             }
@@ -162,17 +183,11 @@ public final class ImageCaptioning {
         private void decode(CaptioningModel model, List<Object> ids, List<Long> positions, List<float[]> batch,
                             List<Row> out) {
             int n = batch.size();
-            int d = config.inputDim();
-            Tensor x = Tensor.zeros(dtype, n, d);
             int[] keys = new int[n];
             for (int i = 0; i < n; i++) {
-                float[] f = batch.get(i);
-                for (int k = 0; k < d; k++) {
-                    x.set(i * d + k, f[k]);
-                }
                 keys[i] = seedKey(ids.get(i));
             }
-            Caption[] captions = decoder.decode(model, x, keys);
+            Caption[] captions = decodeBatch(model, decoder, dtype, batch, keys);
             for (int i = 0; i < n; i++) {
                 out.add(RowFactory.create(ids.get(i), SampleLines.generated(captions[i], vocab), captions[i].logProb(),
                         null, positions.get(i)));

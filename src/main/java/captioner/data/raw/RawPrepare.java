@@ -118,6 +118,21 @@ public final class RawPrepare {
                 s.vocabFile() != null);
     }
 
+    /**
+     * A training split from captions and features already in memory (e.g. collected from a DataFrame), with a
+     * vocabulary built from them ({@code vocab} null) or the one given.
+     */
+    public static Prepared assemble(RawCaptions captions, FeatureTable features, Vocabulary vocab, int maxWords,
+                                    int minWordCount, String source) {
+        Sources s = new Sources(captions.source(), null, features.source(), null, null, null, null, null, maxWords,
+                minWordCount, false);
+        Vocabulary v = vocab != null ? vocab : build(captions, features, s);
+        SplitAssembler.Assembled train = SplitAssembler.assemble(Cs231nLayout.TRAIN, captions, features, v,
+                CAPTION_LENGTH, true);
+        return new Prepared(new Cs231nData(source, FeatureKind.EXTERNAL, v, Map.of(Cs231nLayout.TRAIN, train.split())),
+                List.of(train.report()), vocab != null);
+    }
+
     private static RawCaptions captions(SparkSession spark, Location file, Sources s) {
         String name = file.name().toLowerCase(Locale.ROOT);
         if (name.endsWith(".json")) {
