@@ -1,10 +1,12 @@
 package captioner.cli;
 
+import captioner.BadInputException;
 import captioner.eval.Bleu;
 import captioner.eval.Decoder;
 import captioner.eval.Evaluation;
 import captioner.eval.ModelFile;
 import captioner.eval.OutputFile;
+import captioner.eval.RetrainingGate;
 import captioner.eval.SampleLines;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,8 +42,22 @@ final class EvaluateCommand implements Callable<Integer> {
 
 
 
-    @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the figures as one JSON object, atomically.")
+    @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the figures as one JSON object, "
+            + "atomically (with --baseline: metric, candidate, baseline, difference, passed).")
     String out;
+
+    @Option(names = "--baseline", paramLabel = "CKPT",
+            description = "Also evaluate this model on the same images; exit " + EXIT_WORSE + " when CKPT is worse "
+                    + "than it on --metric (a retraining gate), 0 when at least as good.")
+    String baseline;
+
+    @Option(names = "--metric", paramLabel = "KEY",
+            description = "The metric --baseline compares (default: " + RetrainingGate.DEFAULT_METRIC + "); loss, "
+                    + "cross_entropy_per_token and perplexity are better lower, the others higher.")
+    String metric;
+
+    /** Exit status of a gate the new model did not pass. */
+    static final int EXIT_WORSE = 3;
 
     @Override
     public Integer call() {
@@ -50,8 +66,17 @@ final class EvaluateCommand implements Callable<Integer> {
         Decoder decoder = options.decoder(beamSize, null, 0, evaluation.lengthPenalty);
         Configuration conf = SparkSessions.hadoopConfiguration();
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
+        if (metric != null && baseline == null) {
+            throw new BadInputException("--metric goes with --baseline (the metric the two models are compared on)");
+        }
+        String gateMetric = metric == null ? RetrainingGate.DEFAULT_METRIC : metric;
+        Flags.parse("--metric", gateMetric, m -> {
+            RetrainingGate.checkMetric(m);
+            return m;
+        });
         ModelFile model = checkpoint.read(conf);
-        SparkSessions.with(options.master, "captioner evaluate", spark -> {
+        ModelFile base = baseline == null ? null : ModelFile.read("--baseline", baseline, conf);
+        return SparkSessions.with(options.master, "captioner evaluate", spark -> {
             Evaluation e = options.evaluate(spark, model, options.data, null, List.of(decoder), evaluation.max, true, smooth, true);
             System.out.print(e.summary());
             System.out.println("first images:");
@@ -59,16 +84,27 @@ final class EvaluateCommand implements Callable<Integer> {
                     image.imageIdx(), SampleLines.generated(image.captions()[0], model.checkpoint().vocab()),
                     String.join(" | ", SampleLines.references(image.imageIdx(), e.result().references(),
                             model.checkpoint().vocab()))));
+            Object json = e.json(0);
+            int status = 0;
+            if (base != null) {
+                Evaluation b = options.evaluate(spark, base, options.data, null, List.of(decoder), evaluation.max, true,
+                        smooth, true);
+                System.out.print(b.summary());
+                RetrainingGate gate = new RetrainingGate(gateMetric, RetrainingGate.value(e.json(0), gateMetric),
+                        RetrainingGate.value(b.json(0), gateMetric));
+                System.out.println(gate.describe());
+                json = gate.json(e.json(0), b.json(0));
+                status = gate.passed() ? 0 : EXIT_WORSE;
+            }
             if (target != null) {
                 try {
-                    target.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(e.json(0)) + "\n");
+                    target.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
                 } catch (JsonProcessingException ex) {
                     throw new IllegalStateException(ex);
                 }
                 System.out.println("wrote " + target.shown());
             }
-            return null;
+            return status;
         });
-        return 0;
     }
 }

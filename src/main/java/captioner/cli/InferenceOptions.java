@@ -52,6 +52,14 @@ final class InferenceOptions {
      * {@code --temperature}, else greedy.
      */
     Decoder decoder(Integer beamSize, Double temperature, long seed, double lengthPenalty) {
+        return decoder(beamSize, temperature, seed, lengthPenalty, maxLength);
+    }
+
+    /** {@link #decoder(Integer, Double, long, double)} for commands without this mixin ({@code caption}). */
+    static Decoder decoder(Integer beamSize, Double temperature, long seed, double lengthPenalty, int maxLength) {
+        if (maxLength < 1) {
+            throw new BadInputException("--max-length is " + maxLength + "; expected at least 1 word");
+        }
         if (beamSize != null && temperature != null) {
             throw new BadInputException("--beam-size and --temperature choose different decoders; give one "
                     + "of them (neither: greedy)");

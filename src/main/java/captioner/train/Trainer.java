@@ -12,6 +12,7 @@ import captioner.model.TransformerConfig;
 import captioner.model.TransformerSettings;
 import captioner.model.ModelFit;
 import captioner.model.Vocabulary;
+import captioner.model.VocabularyWarmStart;
 import captioner.nn.GradientClipping;
 import captioner.optim.UpdateRule;
 import captioner.optim.UpdateRuleType;
@@ -285,17 +286,20 @@ public final class Trainer {
         if (config.init() != null) {
             TransformerSettings hints = new TransformerSettings(config.heads(), config.activation(), config.dropout(),
                     config.maxLength());
-            Checkpoint.Params loaded = LocalCopy.read(Location.of(config.init(), spark.sparkContext().hadoopConfiguration()),
-                    p -> Checkpoint.readParams(p, config.init(), dtype, vocab, hints));
-            // The file's vocabulary is the data's (readParams checked W_embed's rows against it): only the width is left.
+            VocabularyWarmStart.Result warm = LocalCopy.read(Location.of(config.init(),
+                    spark.sparkContext().hadoopConfiguration()),
+                    p -> VocabularyWarmStart.load(p, config.init(), dtype, vocab, config.seed(), hints));
+            Checkpoint.Params loaded = warm.params();
+            // The parameters are now over the data's vocabulary (remapped by word if the file's differed): only the
+            // feature width is left to check.
             ModelFit.check("--init " + config.init(), vocab, loaded.config(), "the data", vocab, input.featureDim());
             model = loaded.config();
             params = loaded.params();
             if (model instanceof ModelConfig m) {
-                log.printf("warm start from %s (%s, W=%d, H=%d)%n", config.init(), m.cell().label(), m.wordvecDim(),
-                        m.hiddenDim());
+                log.printf("warm start from %s (%s, W=%d, H=%d; %s)%n", config.init(), m.cell().label(),
+                        m.wordvecDim(), m.hiddenDim(), warm.describe());
             } else {
-                log.printf("warm start from %s (%s)%n", config.init(), model.summary());
+                log.printf("warm start from %s (%s; %s)%n", config.init(), model.summary(), warm.describe());
             }
         } else {
             params = model.initialParams(dtype, config.seed());

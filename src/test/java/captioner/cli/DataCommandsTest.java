@@ -109,6 +109,6 @@ class DataCommandsTest {
         assertFalse(Files.exists(out));
         Object[] r = MainTest.run("prepare", "--out", out.toString());
         assertEquals(2, r[0]);
-        assertTrue(((String) r[2]).contains("Missing required option: '--data=DIR'"), (String) r[2]);
+        assertTrue(((String) r[2]).contains("expected either --data DIR (a cs231n directory) or --train-captions FILE"), (String) r[2]);
     }
 }

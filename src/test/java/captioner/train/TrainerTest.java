@@ -3,6 +3,7 @@ package captioner.train;
 import captioner.BadInputException;
 import captioner.model.CellType;
 import captioner.model.Checkpoint;
+import captioner.model.ParamLayout;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
 import org.junit.jupiter.api.Test;
@@ -202,15 +203,29 @@ class TrainerTest {
     }
 
     @Test
-    void initWithAnotherVocabularySizeIsRefused() {
+    void initWithAnotherVocabularyRemapsItsWordsAndLogsTheCounts() {
         Path first = tmp.resolve("small-vocab");
         SparkTesting.Data other = SparkTesting.randomData(5, 10, 2, 9, 9, 12);
         new Trainer(SparkTesting.spark(), config(first.toString(), 2, false), SparkTesting.input(other, 2), quiet()).run();
         TrainConfig c = config(tmp.resolve("warm").toString(), 1, false).toBuilder()
                 .init(first.resolve("model.h5").toString()).build();
-        BadInputException e = assertThrows(BadInputException.class, () -> train(c));
-        assertTrue(e.getMessage().contains("W_embed has 9 rows") && e.getMessage().contains("15 words"), e.getMessage());
-        assertTrue(!Files.exists(tmp.resolve("warm/run.json")), "nothing claimed for a refused run");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new Trainer(SparkTesting.spark(), c, SparkTesting.input(DATA, 3), new PrintStream(log, true,
+                StandardCharsets.UTF_8)).run();
+        String text = log.toString(StandardCharsets.UTF_8);
+        // The first model's 9 words (<NULL> <START> <END> w0..w5) are all in the data's 15; w6..w11 are new.
+        assertTrue(text.contains("vocabulary remapped by word: 9 shared, 6 new, 0 dropped"), text);
+        Checkpoint warm = Checkpoint.read(tmp.resolve("warm/model.h5"), "warm", DType.FLOAT32);
+        assertEquals(15, warm.model().vocabSize());
+        Checkpoint old = Checkpoint.read(first.resolve("model.h5"), "first", DType.FLOAT32);
+        // w5's embedding row (index 8 in both) started from the first model's: one Adam step moves it by at most lr.
+        double[] before = old.model().layout().view(old.params(), "W_embed").slice(8)
+                .toDoubleArray();
+        double[] after = warm.model().layout().view(warm.params(), "W_embed").slice(8)
+                .toDoubleArray();
+        for (int k = 0; k < before.length; k++) {
+            assertEquals(before[k], after[k], 5e-3 * 1.001);
+        }
     }
 
     @Test

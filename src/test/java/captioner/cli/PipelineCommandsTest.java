@@ -1,0 +1,229 @@
+package captioner.cli;
+
+import captioner.TestSpark;
+import captioner.model.Checkpoint;
+import captioner.tensor.DType;
+import captioner.data.raw.RawFixtures;
+import captioner.data.synthetic.SyntheticDataset;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The pipeline commands as a nightly job runs them: prepare from raw captions, caption new images, the gate. */
+class PipelineCommandsTest {
+    @TempDir
+    static Path shared;
+    @TempDir
+    Path tmp;
+
+    static SparkSession spark;
+    static String table;
+    static String model;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void trainATinyModel() throws IOException {
+        spark = TestSpark.session();
+        SyntheticDataset.write(shared.resolve("data"), 24, 5);
+        table = shared.resolve("table").toString();
+        ok("prepare", "--data", shared.resolve("data").toString(), "--out", table);
+        Object[] r = MainTest.run("train", "--data", table, "--out", shared.resolve("run").toString(), "--iterations",
+                "20", "--hidden", "16", "--wordvec", "8", "--batch-size", "40", "--learning-rate", "0.03",
+                "--partitions", "2", "--print-every", "10");
+        assertEquals(0, r[0], (String) r[2]);
+        model = shared.resolve("run/model.h5").toString();
+    }
+
+    private static Object[] ok(String... args) {
+        Object[] r = MainTest.run(args);
+        assertEquals(0, r[0], "exit status of " + String.join(" ", args) + "\n" + r[2]);
+        return r;
+    }
+
+    private static List<JsonNode> lines(Path file) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            out.add(JSON.readTree(line));
+        }
+        return out;
+    }
+
+    /** sample's captions of the val split, by image_idx. */
+    private Map<Long, String> sampled(String... decoder) throws IOException {
+        Path s = tmp.resolve("sample-" + decoder.length + ".jsonl");
+        List<String> args = new ArrayList<>(List.of("sample", "--checkpoint", model, "--data", table, "--split", "val",
+                "--all", "--out", s.toString()));
+        args.addAll(Arrays.asList(decoder));
+        ok(args.toArray(String[]::new));
+        Map<Long, String> byImage = new HashMap<>();
+        for (JsonNode n : lines(s)) {
+            byImage.put(n.get("image_idx").asLong(), n.get("generated").asText());
+        }
+        return byImage;
+    }
+
+    /** The val images' features under their image_idx as id, one image outside every split, and five bad rows. */
+    private Path newImages() {
+        Dataset<Row> val = spark.read().parquet(table + "/val");
+        List<Row> rows = new ArrayList<>(val.select(col("image_idx").cast("long").as("image_id"),
+                col("features")).collectAsList());
+        float[] first = new float[512];
+        for (int i = 0; i < 512; i++) {
+            first[i] = (float) Math.sin(i);
+        }
+        List<Float> outside = new ArrayList<>();
+        for (float f : first) {
+            outside.add(f);
+        }
+        List<Float> nan = new ArrayList<>(outside);
+        nan.set(7, Float.NaN);
+        List<Float> inf = new ArrayList<>(outside);
+        inf.set(0, Float.POSITIVE_INFINITY);
+        rows.add(RowFactory.create(1000L, outside));
+        rows.add(RowFactory.create(1001L, outside.subList(0, 100)));
+        rows.add(RowFactory.create(1002L, nan));
+        rows.add(RowFactory.create(1003L, inf));
+        rows.add(RowFactory.create(null, outside));
+        rows.add(RowFactory.create(1005L, null));
+        StructType schema = new StructType().add("image_id", DataTypes.LongType)
+                .add("features", DataTypes.createArrayType(DataTypes.FloatType));
+        Path input = tmp.resolve("new-images");
+        spark.createDataFrame(rows, schema).repartition(3).write().parquet(input.toString());
+        return input;
+    }
+
+    @Test
+    void captionGivesSamplesCaptionsAndRefusesOrSetsAsideBadRows() throws IOException {
+        Path input = newImages();
+        Path out = tmp.resolve("captions.parquet");
+        Object[] r = MainTest.run("caption", "--model", model, "--input", input.toString(), "--out", out.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, r[0], (String) r[2]);
+        // The first bad row in the input's order (after repartition), named by its position and id.
+        assertTrue(((String) r[2]).matches("(?s).*error: --input .*new-images: row \\d+ \\(id \\w+\\): .*; 5 bad "
+                + "rows in all; expected valid rows for a model of feature width 512, or --skip-invalid.*"), (String) r[2]);
+        assertFalse(Files.exists(out), "nothing written for a refused run");
+
+        r = ok("caption", "--model", model, "--input", input.toString(), "--out", out.toString(), "--skip-invalid");
+        assertTrue(((String) r[1]).startsWith("captioned 13 images (greedy) to "), (String) r[1]);
+        assertTrue(((String) r[1]).contains("; 5 invalid rows to " + out + ".rejected.jsonl"), (String) r[1]);
+        Map<Long, String> greedy = sampled();
+        List<Row> captioned = spark.read().parquet(out.toString()).collectAsList();
+        assertEquals(13, captioned.size());
+        for (Row row : captioned) {
+            long id = row.getLong(0);
+            if (id != 1000) {
+                assertEquals(greedy.get(id), row.getString(1), "image " + id);
+            }
+            assertTrue(row.getDouble(2) < 0, "log-probability of image " + id);
+        }
+        List<JsonNode> rejected = lines(Path.of(out + ".rejected.jsonl"));
+        Map<String, String> reasons = new HashMap<>();
+        for (JsonNode n : rejected) {
+            reasons.put(n.get("id").isNull() ? "null" : n.get("id").asText(), n.get("reason").asText());
+        }
+        assertEquals(Map.of("1001", "100 feature values; expected 512",
+                "1002", "feature 7 is NaN; expected finite values",
+                "1003", "feature 0 is Infinity; expected finite values",
+                "null", "the id is null",
+                "1005", "features are null"), reasons);
+
+        // Beam search to JSON lines, in input order, equal to sample's beam captions.
+        Path jsonl = tmp.resolve("beam.jsonl");
+        ok("caption", "--model", model, "--input", input.toString(), "--out", jsonl.toString(), "--skip-invalid",
+                "--beam-size", "2", "--rejected", tmp.resolve("bad.jsonl").toString());
+        Map<Long, String> beam = sampled("--beam-size", "2");
+        List<JsonNode> lines = lines(jsonl);
+        assertEquals(13, lines.size());
+        for (JsonNode n : lines) {
+            if (n.get("image_id").asLong() != 1000) {
+                assertEquals(beam.get(n.get("image_id").asLong()), n.get("caption").asText());
+            }
+        }
+        assertEquals(5, lines(tmp.resolve("bad.jsonl")).size());
+        r = MainTest.run("caption", "--model", model, "--input", input.toString(), "--out", jsonl.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, r[0]);
+        assertTrue(((String) r[2]).contains("already exists; expected a new path, or --overwrite"), (String) r[2]);
+    }
+
+    @Test
+    void prepareFromCocoAnnotationsWritesATableThatTrains() throws IOException {
+        Path features = RawFixtures.features(spark, tmp, "features", 1, 2, 3, 10);
+        Path out = tmp.resolve("coco-table");
+        Object[] r = ok("prepare", "--train-captions", RawFixtures.trainCaptions(tmp).toString(), "--val-captions",
+                RawFixtures.valCaptions(tmp).toString(), "--train-features", features.toString(), "--out",
+                out.toString());
+        String text = (String) r[1];
+        assertTrue(text.startsWith("vocabulary: 17 words (built from the training captions)\n"
+                + "train: 2 images, 4 captions kept, 0 words as <UNK>; 1 duplicate image ids (first kept) (first image 2)"
+                + "; 1 captions of images without features (first image 4)"), text);
+        assertTrue(text.contains("prepared " + out + ": train 2 images, 4 captions; val 1 images, 1 captions "
+                + "(external features × 3)"), text);
+        ok("train", "--data", out.toString(), "--out", tmp.resolve("run").toString(), "--iterations", "2",
+                "--hidden", "4", "--wordvec", "4", "--batch-size", "2");
+
+        r = MainTest.run("prepare", "--train-captions", RawFixtures.trainCaptions(tmp).toString(), "--train-features",
+                features.toString(), "--out", tmp.resolve("strict").toString(), "--strict");
+        assertEquals(Main.EXIT_BAD_INPUT, r[0]);
+        assertTrue(((String) r[2]).contains("error: train: 1 duplicate image ids (first kept), the first image 2; "
+                + "expected none (strict)"), (String) r[2]);
+        assertFalse(Files.exists(tmp.resolve("strict")));
+        r = MainTest.run("prepare", "--train-captions", "x.json", "--out", tmp.resolve("y").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, r[0]);
+        assertTrue(((String) r[2]).contains("--train-captions needs --train-features PATH"), (String) r[2]);
+    }
+
+    @Test
+    void evaluateWithABaselineExitsThreeWhenTheNewModelIsWorse() throws IOException {
+        // A model that learnt nothing: the trained one's sizes and vocabulary, freshly initialised parameters.
+        Checkpoint trained = Checkpoint.read(Path.of(model), model, DType.FLOAT32);
+        Path untrained = tmp.resolve("untrained.h5");
+        new Checkpoint(trained.model(), trained.vocab(), trained.model().initialParams(DType.FLOAT32,
+                3), "adam", Map.of(), 0, 0, 1e-3, new double[0], 3, "{}").write(untrained);
+        Path json = tmp.resolve("gate.json");
+        Object[] r = MainTest.run("evaluate", "--checkpoint", untrained.toString(), "--baseline", model, "--data", table,
+                "--metric", "loss", "--out", json.toString());
+        assertEquals(EvaluateCommand.EXIT_WORSE, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("worse than the baseline"), (String) r[1]);
+        JsonNode gate = JSON.readTree(json.toFile());
+        assertEquals("loss", gate.get("metric").asText());
+        assertFalse(gate.get("passed").asBoolean());
+        double difference = gate.get("candidate").get("loss").asDouble() - gate.get("baseline").get("loss").asDouble();
+        assertTrue(difference > 0, "the untrained model's loss is higher");
+        assertEquals(difference, gate.get("difference").asDouble(), 1e-12);
+        assertEquals(untrained.toString(), gate.get("candidate").get("checkpoint").asText().replace("--checkpoint ", ""));
+
+        // The other way round it passes; and a model is at least as good as itself.
+        r = MainTest.run("evaluate", "--checkpoint", model, "--baseline", untrained.toString(), "--data", table,
+                "--metric", "loss");
+        assertEquals(0, r[0], (String) r[2]);
+        r = MainTest.run("evaluate", "--checkpoint", model, "--baseline", model, "--data", table, "--max", "4");
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("cider_d ") && ((String) r[1]).contains("(+0.0000, higher is better): "
+                + "passed"), (String) r[1]);
+        r = MainTest.run("evaluate", "--checkpoint", model, "--baseline", model, "--data", table, "--metric", "fame");
+        assertEquals(Main.EXIT_BAD_INPUT, r[0]);
+        assertTrue(((String) r[2]).contains("--metric: metric 'fame' is unknown; expected one of [loss,"), (String) r[2]);
+    }
+}
