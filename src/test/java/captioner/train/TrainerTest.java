@@ -3,7 +3,6 @@ package captioner.train;
 import captioner.BadInputException;
 import captioner.model.CellType;
 import captioner.model.Checkpoint;
-import captioner.model.ParamLayout;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
 import org.junit.jupiter.api.Test;
