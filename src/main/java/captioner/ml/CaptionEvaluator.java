@@ -4,7 +4,9 @@ import captioner.BadInputException;
 import captioner.data.raw.FeatureColumn;
 import captioner.eval.EvaluationKeys;
 import captioner.eval.metrics.CocoBleu;
+import captioner.eval.metrics.CocoScores;
 import captioner.eval.metrics.PtbTokenizer;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -17,13 +19,17 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
+import scala.Tuple2;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Corpus BLEU-n of the MS-COCO caption evaluation ({@code coco_bleu_1} … {@code coco_bleu_4}, PTB-tokenized, as
- * {@code evaluate} reports it) of a generated caption column against a references column ({@code array<string>},
- * one row per image). Larger is better, so {@code TrainValidationSplit} and {@code CrossValidator} can use it.
+ * The MS-COCO caption evaluation's corpus BLEU-n ({@code coco_bleu_1} … {@code coco_bleu_4}), ROUGE-L
+ * ({@code rouge_l}) or CIDEr-D ({@code cider_d}), PTB-tokenized, as {@code evaluate} reports them, of a generated
+ * caption column against a references column ({@code array<string>}, one row per image). BLEU's counts are summed
+ * on the executors; ROUGE-L and CIDEr-D (whose document frequencies span the whole set) gather the tokenized
+ * captions on the driver. Larger is better, so {@code TrainValidationSplit} and {@code CrossValidator} can use it.
  */
 public final class CaptionEvaluator extends Evaluator implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
@@ -41,7 +47,7 @@ public final class CaptionEvaluator extends Evaluator implements DefaultParamsWr
         this.uid = uid;
         predictionCol = new Param<>(this, "predictionCol", "the generated caption (string)");
         referencesCol = new Param<>(this, "referencesCol", "the image's reference captions (array<string>)");
-        metricName = new Param<>(this, "metricName", "coco_bleu_1 .. coco_bleu_4");
+        metricName = new Param<>(this, "metricName", "coco_bleu_1 .. coco_bleu_4, rouge_l or cider_d");
         setDefault(predictionCol, "generated_caption");
         setDefault(referencesCol, "references");
         setDefault(metricName, EvaluationKeys.cocoBleu(4));
@@ -95,14 +101,18 @@ public final class CaptionEvaluator extends Evaluator implements DefaultParamsWr
         return this;
     }
 
+    /** BLEU's order for a coco_bleu_n metric, 0 for rouge_l and cider_d. */
     private int order() {
         for (int n = 1; n <= 4; n++) {
             if (EvaluationKeys.cocoBleu(n).equals(getMetricName())) {
                 return n;
             }
         }
+        if (getMetricName().equals(EvaluationKeys.ROUGE_L) || getMetricName().equals(EvaluationKeys.CIDER_D)) {
+            return 0;
+        }
         throw new BadInputException("metricName '" + getMetricName() + "' is unknown; expected coco_bleu_1 .. "
-                + "coco_bleu_4");
+                + "coco_bleu_4, " + EvaluationKeys.ROUGE_L + " or " + EvaluationKeys.CIDER_D);
     }
 
     @Override
@@ -120,15 +130,33 @@ public final class CaptionEvaluator extends Evaluator implements DefaultParamsWr
             throw new BadInputException("referencesCol '" + getReferencesCol() + "' has type " + refs.simpleString()
                     + "; expected array<string>");
         }
-        CocoBleu.Counts total = df.select(df.col(getPredictionCol()), df.col(getReferencesCol())).javaRDD()
-                .map(row -> {
-                    List<String[]> references = new ArrayList<>();
-                    for (Object ref : row.getList(1)) {
-                        references.add(PtbTokenizer.tokenize((String) ref));
-                    }
-                    return CocoBleu.of(PtbTokenizer.tokenize(row.isNullAt(0) ? "" : row.getString(0)), references);
-                }).fold(new CocoBleu.Counts(), CocoBleu.Counts::merge);
-        return total.scores()[n - 1];
+        JavaRDD<Row> rows = df.select(df.col(getPredictionCol()), df.col(getReferencesCol())).javaRDD();
+        if (n > 0) {
+            CocoBleu.Counts total = rows.map(row -> CocoBleu.of(hypothesis(row), references(row)))
+                    .fold(new CocoBleu.Counts(), CocoBleu.Counts::merge);
+            return total.scores()[n - 1];
+        }
+        List<String[]> hypotheses = new ArrayList<>();
+        List<List<String[]>> references = new ArrayList<>();
+        for (Tuple2<String[], List<String[]>> image : rows.map(row -> new Tuple2<>(hypothesis(row), references(row)))
+                .collect()) {
+            hypotheses.add(image._1());
+            references.add(image._2());
+        }
+        CocoScores scores = CocoScores.score(hypotheses, references);
+        return getMetricName().equals(EvaluationKeys.ROUGE_L) ? scores.rougeL() : scores.ciderD();
+    }
+
+    private static String[] hypothesis(Row row) {
+        return PtbTokenizer.tokenize(row.isNullAt(0) ? "" : row.getString(0));
+    }
+
+    private static List<String[]> references(Row row) {
+        List<String[]> references = new ArrayList<>();
+        for (Object ref : row.getList(1)) {
+            references.add(PtbTokenizer.tokenize((String) ref));
+        }
+        return references;
     }
 
     @Override
