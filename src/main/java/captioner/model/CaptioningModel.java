@@ -200,25 +200,8 @@ public final class CaptioningModel implements TrainableModel {
 
     /** Checks shapes, dtype and word range of a batch; returns N. */
     private int checkBatch(Tensor features, int[] captions, int captionLength) {
-        Shapes.requireRank("features", features, 2, "(N, D)");
-        int n = features.dim(0);
-        Shapes.require("features", features, n, config.inputDim());
-        Shapes.requireDType("features", features, params.dtype());
-        if (captionLength < 2) {
-            throw new IllegalArgumentException("captionLength: expected at least 2 (one word in, one out) but got "
-                    + captionLength);
-        }
-        if (captions.length != n * captionLength) {
-            throw new IllegalArgumentException("captions: expected shape (" + n + ", " + captionLength + "), i.e. "
-                    + n * captionLength + " indices for " + n + " feature rows, but got " + captions.length);
-        }
-        for (int i = 0; i < captions.length; i++) {
-            if (captions[i] < 0 || captions[i] >= config.vocabSize()) {
-                throw new IllegalArgumentException("captions: index " + captions[i] + " at row " + i / captionLength
-                        + ", column " + i % captionLength + " is outside the vocabulary range [0, " + config.vocabSize() + ")");
-            }
-        }
-        return n;
+        return CaptionBatch.check(features, captions, captionLength, config.inputDim(), config.vocabSize(),
+                params.dtype());
     }
 
     /**
