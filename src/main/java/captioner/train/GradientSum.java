@@ -38,9 +38,8 @@ final class GradientSum {
     /** The ordered sum of {@code task} over every partition of {@code shards}, reduced through {@code depth} levels. */
     static Reduced reduce(JavaRDD<CaptionShard> shards, PartitionGradient task, int depth) {
         int n = shards.getNumPartitions();
-        // Spark's treeAggregate rule: add levels while that shrinks what reaches the driver.
-        int scale = Math.max((int) Math.ceil(Math.pow(n, 1.0 / depth)), 2);
-        if (depth <= 1 || n <= scale + (n + scale - 1) / scale) {
+        int scale = scale(n, depth);
+        if (oneLevel(n, depth)) {
             // The common case is one job whose task function is the gradient itself: no extra RDD, no closure.
             return timedSum(submit(shards.rdd(), task).await());
         }
@@ -56,6 +55,17 @@ final class GradientSum {
             n = groups;
         }
         return timedSum(submit(level.rdd(), new OnlyElement()).await());
+    }
+
+    /** Whether {@code partitions} partials reach the driver directly, with no reduction level between. */
+    static boolean oneLevel(int partitions, int depth) {
+        int scale = scale(partitions, depth);
+        return depth <= 1 || partitions <= scale + (partitions + scale - 1) / scale;
+    }
+
+    /** Spark's treeAggregate rule: add levels while that shrinks what reaches the driver. */
+    private static int scale(int partitions, int depth) {
+        return Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
     }
 
     private static Reduced timedSum(List<PartialGradient> parts) {

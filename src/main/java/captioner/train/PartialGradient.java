@@ -16,6 +16,8 @@ final class PartialGradient implements Serializable {
     private static final long serialVersionUID = 2L;
 
     final int index;
+    /** The task attempt that computed it (a {@link ParameterChannel} upload is kept under it). */
+    final int attempt;
     double lossSum;
     long captions;
     /** The slowest task's model computation among the partitions covered. */
@@ -24,28 +26,43 @@ final class PartialGradient implements Serializable {
     long paramsNanos;
     private float[] g32;
     private double[] g64;
-    /** The partition's buffer in the driver's JVM ({@link LocalExchange}); never serialized. */
-    private final transient Tensor shared;
+    /** The gradient in the driver's JVM ({@link LocalExchange} buffer or {@link ParameterChannel} upload). */
+    private transient Tensor shared;
 
     /** A partial that carries its gradient; its task waited {@code paramsNanos} for the parameters. */
     PartialGradient(int index, double lossSum, long captions, long computeNanos, long paramsNanos, Tensor grads) {
-        this(index, lossSum, captions, computeNanos, grads, null);
+        this(index, 0, lossSum, captions, computeNanos, grads, null);
         this.paramsNanos = paramsNanos;
+    }
+
+    /** A partial whose gradient went up the {@link ParameterChannel}; the driver {@linkplain #attach attaches} it. */
+    static PartialGradient uploaded(int index, int attempt, double lossSum, long captions, long computeNanos,
+                                    long paramsNanos) {
+        PartialGradient p = new PartialGradient(index, attempt, lossSum, captions, computeNanos, null, null);
+        p.paramsNanos = paramsNanos;
+        return p;
     }
 
     /** A partial whose gradient stays in {@code buffer}, shared with the driver ({@link LocalExchange}). */
     static PartialGradient shared(int index, double lossSum, long captions, long computeNanos, Tensor buffer) {
-        return new PartialGradient(index, lossSum, captions, computeNanos, null, buffer);
+        return new PartialGradient(index, 0, lossSum, captions, computeNanos, null, buffer);
     }
 
-    private PartialGradient(int index, double lossSum, long captions, long computeNanos, Tensor grads, Tensor shared) {
+    private PartialGradient(int index, int attempt, double lossSum, long captions, long computeNanos, Tensor grads,
+                            Tensor shared) {
         this.index = index;
+        this.attempt = attempt;
         this.lossSum = lossSum;
         this.captions = captions;
         this.computeNanos = computeNanos;
         this.g32 = grads != null && grads.dtype() == DType.FLOAT32 ? grads.floatStorage() : null;
         this.g64 = grads != null && grads.dtype() == DType.FLOAT64 ? grads.doubleStorage() : null;
         this.shared = shared;
+    }
+
+    /** Gives an uploaded partial its gradient, received by the driver. */
+    void attach(Tensor gradient) {
+        shared = gradient;
     }
 
     Tensor gradient() {

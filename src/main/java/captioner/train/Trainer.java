@@ -119,8 +119,8 @@ public final class Trainer {
         // Local mode: executors share this JVM, so parameters and gradients pass by reference (LocalRounds).
         boolean local = spark.sparkContext().isLocal()
                 && Boolean.parseBoolean(spark.conf().get(LOCAL_EXCHANGE, "true"));
-        GradientRounds.Tasks tasks = (it, params, exchange) -> new PartitionGradient(params, model, dtype,
-                config.fullBatch() ? null : plan.shares(it), config.fullBatch(), config.seed(), it, exchange,
+        GradientRounds.Tasks tasks = (it, params, exchange, channel) -> new PartitionGradient(params, model, dtype,
+                config.fullBatch() ? null : plan.shares(it), config.fullBatch(), config.seed(), it, exchange, channel,
                 injectedFailure(it));
         long runStart = System.nanoTime();
         long captionsSeen = 0;
@@ -131,6 +131,9 @@ public final class Trainer {
             all.forEach(l -> l.runStarted(start));
             try (GradientRounds rounds = local
                     ? new LocalRounds(jsc, input.train(), tasks, storage(state.params), state.iteration, total)
+                    : ChannelRounds.usable(spark, input.train().getNumPartitions(), config.treeDepth())
+                    ? new ChannelRounds(jsc, input.train(), tasks, () -> storage(state.params), dtype,
+                            state.params.size())
                     : new BroadcastRounds(jsc, input.train(), tasks, config.treeDepth(), () -> storage(state.params))) {
                 for (long it = state.iteration; it < total; it++) {
                     Step step = step(rounds, state, it, dir);

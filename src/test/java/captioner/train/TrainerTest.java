@@ -67,15 +67,20 @@ class TrainerTest {
     }
 
     @Test
-    void localExchangeAndSerializedResultsGiveTheSameParameters() {
+    void localExchangeParameterChannelAndBroadcastGiveTheSameParameters() {
         train(config(tmp.resolve("exchange").toString(), 6, false));
         SparkTesting.spark().conf().set(Trainer.LOCAL_EXCHANGE, "false");
         try {
+            train(config(tmp.resolve("channel").toString(), 6, false));
+            SparkTesting.spark().conf().set(ChannelRounds.ENABLED, "false");
             train(config(tmp.resolve("serialized").toString(), 6, false));
         } finally {
             SparkTesting.spark().conf().unset(Trainer.LOCAL_EXCHANGE);
+            SparkTesting.spark().conf().unset(ChannelRounds.ENABLED);
         }
-        assertArrayEquals(params(tmp.resolve("exchange/model.h5")), params(tmp.resolve("serialized/model.h5")));
+        float[] exchange = params(tmp.resolve("exchange/model.h5"));
+        assertArrayEquals(exchange, params(tmp.resolve("channel/model.h5")));
+        assertArrayEquals(exchange, params(tmp.resolve("serialized/model.h5")));
     }
 
     @Test
