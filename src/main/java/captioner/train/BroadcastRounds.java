@@ -34,7 +34,7 @@ final class BroadcastRounds implements GradientRounds {
         Broadcast<Object> params = jsc.broadcast(parameters.get());
         long broadcast = System.nanoTime() - start;
         jsc.setJobDescription("iteration " + (iteration + 1));
-        GradientSum.Reduced sum = GradientSum.reduce(shards, tasks.forIteration(iteration, params, null, null), depth);
+        GradientSum.Reduced sum = GradientSum.reduce(shards, tasks.forIteration(iteration, params, null), depth);
         params.destroy(); // not blocking (since Spark 3.0): executors drop their copies while the driver updates
 
         return new Round(sum.sum(), start, broadcast, sum.nanos());

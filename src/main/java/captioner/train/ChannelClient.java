@@ -3,7 +3,9 @@ package captioner.train;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import org.apache.spark.network.TransportContext;
+import org.apache.spark.network.buffer.NioManagedBuffer;
 import org.apache.spark.network.client.RpcResponseCallback;
+import org.apache.spark.network.client.StreamCallback;
 import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.client.TransportClientFactory;
 import org.apache.spark.network.server.NoOpRpcHandler;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.zip.CRC32C;
 
 /**
  * A task's end of the {@link ParameterChannel}: fetches its iteration's parameters into this
@@ -23,8 +26,8 @@ import java.util.concurrent.TimeoutException;
  * up a task allocates nothing for either. One connection per executor JVM, opened on first use.
  */
 final class ChannelClient {
-    /** How long a task waits for the driver before it fails (Spark then retries it). */
-    private static final long TIMEOUT_SECONDS = 300;
+    /** How long a task waits for the driver (which may be writing a checkpoint) before it fails. */
+    private static final long TIMEOUT_SECONDS = 3600;
     private static final ThreadLocal<Object> PARAMS = new ThreadLocal<>();
     private static final ThreadLocal<ByteBuffer> UPLOAD = new ThreadLocal<>();
 
@@ -37,69 +40,88 @@ final class ChannelClient {
                 new TransportContext(ParameterChannel.conf(), new NoOpRpcHandler()).createClientFactory();
     }
 
-    /** Iteration {@code iteration}'s parameters, in an array of this thread's (float[] or double[]). */
-    static Object fetch(ParameterChannel.Address at, long iteration) {
+    /**
+     * Parameters the driver served: those of {@code iteration}, in an array of this thread's, and how
+     * long their bytes took to arrive once the driver had said which iteration it serves.
+     */
+    record Fetched(long iteration, Object params, long transferNanos) {
+    }
+
+    /**
+     * The parameters of iteration {@code iteration}, or of a later one if the driver has moved on
+     * (this attempt then continues from there); waits until the driver publishes them.
+     */
+    static Fetched fetch(ParameterChannel.Address at, long iteration) {
         Object into = PARAMS.get();
         if (into == null || length(into) != at.size() || (into instanceof float[]) != (at.dtype() == DType.FLOAT32)) {
             into = at.dtype() == DType.FLOAT32 ? new float[at.size()] : new double[at.size()];
             PARAMS.set(into);
         }
-        ByteBuffer request = ByteBuffer.allocate(ParameterChannel.GET_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        request.put(ParameterChannel.GET).putLong(at.run()).putLong(iteration).flip();
-        Object target = into;
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        client(at).sendRpc(request, new RpcResponseCallback() {
-            @Override
-            public void onSuccess(ByteBuffer response) {
-                try {
-                    ByteBuffer r = response.order(ByteOrder.LITTLE_ENDIAN);
-                    int expected = at.size() * ParameterChannel.bytes(at.dtype());
-                    if (r.remaining() != expected) {
-                        throw new IllegalStateException("the driver sent " + r.remaining()
-                                + " bytes of parameters; expected " + expected);
-                    }
-                    if (target instanceof float[] f) {
-                        r.asFloatBuffer().get(f);
-                    } else {
-                        r.asDoubleBuffer().get((double[]) target);
-                    }
-                    done.complete(null);
-                } catch (RuntimeException e) {
-                    done.completeExceptionally(e);
+        for (int tries = 1; ; tries++) {
+            ByteBuffer request = ByteBuffer.allocate(ParameterChannel.REQUEST_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            request.put(ParameterChannel.GET).putLong(at.run()).putLong(iteration).flip();
+            ByteBuffer answer = client(at).sendRpcSync(request, TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            long served = answer.getLong();
+            int crc = answer.getInt();
+            long streamed = System.nanoTime();
+            ArraySink sink = new ArraySink(into);
+            CRC32C sum = new CRC32C();
+            CompletableFuture<Boolean> done = new CompletableFuture<>();
+            client(at).stream(at.run() + "/" + served, new StreamCallback() {
+                @Override
+                public void onData(String streamId, ByteBuffer chunk) {
+                    sum.update(chunk.duplicate());
+                    sink.accept(chunk);
+                }
+
+                @Override
+                public void onComplete(String streamId) {
+                    done.complete(sink.complete() && (int) sum.getValue() == crc);
+                }
+
+                @Override
+                public void onFailure(String streamId, Throwable cause) {
+                    done.completeExceptionally(cause);
+                }
+            });
+            try {
+                if (await(done, at)) {
+                    return new Fetched(served, into, System.nanoTime() - streamed);
+                }
+            } catch (UncheckedIOException e) {
+                if (tries >= 3) {
+                    throw e;
                 }
             }
-
-            @Override
-            public void onFailure(Throwable e) {
-                done.completeExceptionally(e);
-            }
-        });
-        await(done, at);
-        return into;
+            // The driver moved on while these bytes were read (a late attempt): ask again.
+        }
     }
 
-    /** Sends {@code grads} as partition {@code partition}'s attempt {@code attempt}; returns once the driver has it. */
-    static void upload(ParameterChannel.Address at, long iteration, int partition, int attempt, Tensor grads)
-            {
-        int bytes = ParameterChannel.PUT_HEADER + at.size() * ParameterChannel.bytes(at.dtype());
+    /** Streams {@code partial} (its loss, counts, timings and gradient) as iteration {@code iteration}'s; returns once the driver has it. */
+    static void upload(ParameterChannel.Address at, long iteration, PartialGradient partial) {
+        int bytes = at.size() * ParameterChannel.bytes(at.dtype());
         ByteBuffer b = UPLOAD.get();
         if (b == null || b.capacity() != bytes) {
             b = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
             UPLOAD.set(b);
         }
         b.clear();
-        b.put(ParameterChannel.PUT).putLong(at.run()).putLong(iteration).putInt(partition).putInt(attempt);
+        Tensor grads = partial.gradient();
         if (grads.dtype() == DType.FLOAT32) {
             b.asFloatBuffer().put(grads.floatStorage(), 0, at.size());
         } else {
             b.asDoubleBuffer().put(grads.doubleStorage(), 0, at.size());
         }
-        b.position(bytes).flip();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        client(at).sendRpc(b, new RpcResponseCallback() {
+        ByteBuffer header = ByteBuffer.allocate(ParameterChannel.PUT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        header.put(ParameterChannel.PUT).putLong(at.run()).putLong(iteration).putInt(partial.index)
+                .putDouble(partial.lossSum).putLong(partial.captions).putLong(partial.computeNanos)
+                .putLong(partial.paramsNanos).flip();
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        client(at).uploadStream(new NioManagedBuffer(header), new NioManagedBuffer(b), new RpcResponseCallback() {
             @Override
             public void onSuccess(ByteBuffer response) {
-                done.complete(null);
+                done.complete(true);
             }
 
             @Override
@@ -121,9 +143,9 @@ final class ChannelClient {
         }
     }
 
-    private static void await(CompletableFuture<Void> done, ParameterChannel.Address at) {
+    private static boolean await(CompletableFuture<Boolean> done, ParameterChannel.Address at) {
         try {
-            done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure("interrupted while waiting for the driver's parameter channel", e);

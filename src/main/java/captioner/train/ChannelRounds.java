@@ -4,6 +4,7 @@ import captioner.data.CaptionShard;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -13,37 +14,50 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The cluster's round: one Spark job per iteration schedules the tasks, and the parameters and
- * gradients travel over the driver's {@link ParameterChannel} instead of a broadcast and the task
- * results. The driver sums the partitions' uploads in partition order, as {@link BroadcastRounds}
- * does when its reduction tree has one level, so the two give the same bits; for more partitions
- * than one level takes, or with Spark's authentication or encryption on (the channel has neither),
- * the trainer uses {@link BroadcastRounds}.
+ * The cluster's rounds: parameters and gradients travel over the driver's {@link ParameterChannel},
+ * and one Spark job runs a {@link ChannelRound round} of up to {@link #ROUND} iterations, its tasks
+ * staying for all of them, so Spark's per-job scheduling (tens of milliseconds on a cluster) is paid
+ * once a round instead of every iteration. The tasks of a round must all run at once, so rounds are
+ * used when the cluster has a task slot for every partition; otherwise each job is one iteration. A
+ * failed task, or one whose executor was lost, is retried by Spark as usual and picks up at the
+ * driver's iteration; the others wait for it. (Not a barrier stage: Spark does not retry a failed
+ * barrier result stage.) The driver sums the uploads in partition order, as {@link BroadcastRounds}
+ * does with a one-level reduction, so the bits are the same; more partitions than one level takes,
+ * or Spark's authentication or encryption (the channel has neither), use {@link BroadcastRounds}.
  */
 final class ChannelRounds implements GradientRounds {
     /** Spark setting: false sends parameters by broadcast and gradients as task results (the older design). */
     static final String ENABLED = "spark.captioner.parameterChannel";
     /** Spark setting: the driver port the channel listens on (default 0: any free port). */
     static final String PORT = "spark.captioner.parameterChannel.port";
+    /** Iterations per job when every partition's task fits in the cluster at once. */
+    static final int ROUND = 100;
 
     private final JavaSparkContext jsc;
     private final JavaRDD<CaptionShard> shards;
     private final Tasks tasks;
     private final Supplier<Object> parameters;
     private final ParameterChannel channel;
+    private final long end;
     private final List<Tensor> summed = new ArrayList<>();
+    private GradientSum.Job job;
+    private long roundEnd = -1;
 
-    /** @param parameters the driver's current parameter storage (float[] or double[]) of {@code size} elements */
+    /**
+     * @param parameters the driver's current parameter storage (float[] or double[]) of {@code size} elements
+     * @param end        the iteration the run stops before
+     */
     ChannelRounds(JavaSparkContext jsc, JavaRDD<CaptionShard> shards, Tasks tasks, Supplier<Object> parameters,
-                  DType dtype, int size) {
+                  DType dtype, int size, long end) {
         this.jsc = jsc;
         this.shards = shards;
         this.tasks = tasks;
         this.parameters = parameters;
+        this.end = end;
         SparkConf conf = jsc.getConf();
         String host = conf.get("spark.driver.host");
-        this.channel = new ParameterChannel(conf.get("spark.driver.bindAddress", host), host,
-                conf.getInt(PORT, 0), dtype, size);
+        this.channel = new ParameterChannel(conf.get("spark.driver.bindAddress", host), host, conf.getInt(PORT, 0),
+                shards.getNumPartitions(), dtype, size);
     }
 
     /** Whether the channel may carry this run: on by {@link #ENABLED}, no Spark security, a one-level sum. */
@@ -57,19 +71,50 @@ final class ChannelRounds implements GradientRounds {
     @Override
     public Round gradient(long iteration) {
         long start = System.nanoTime();
-        channel.publish(iteration, parameters.get());
-        long published = System.nanoTime() - start;
-        jsc.setJobDescription("iteration " + (iteration + 1));
-        List<PartialGradient> parts = GradientSum.submit(shards.rdd(),
-                tasks.forIteration(iteration, null, null, channel.address())).await();
-        long reduce = System.nanoTime();
-        for (PartialGradient p : parts) {
-            Tensor g = channel.take(p.index, p.attempt);
-            p.attach(g);
-            summed.add(g);
+        if (iteration >= roundEnd) {
+            startRound(iteration);
         }
-        PartialGradient sum = GradientSum.sumInOrder(parts);
-        return new Round(sum, start, published, System.nanoTime() - reduce);
+        long published = channel.publish(iteration, parameters.get());
+        ParameterChannel.Uploads uploads = channel.awaitUploads(iteration, job::checkRunning);
+        long reduce = System.nanoTime();
+        PartialGradient[] parts = uploads.parts();
+        for (PartialGradient p : parts) {
+            summed.add(p.gradient());
+        }
+        PartialGradient last = parts[lastToArrive(uploads.arrivals())];
+        PartialGradient sum = GradientSum.sumInOrder(List.of(parts));
+        sum.paramsNanos = last.paramsNanos;
+        return new Round(sum, start, published - start, System.nanoTime() - reduce);
+    }
+
+    /** The partition whose upload arrived last: its task's parameter transfer is the iteration's. */
+    private static int lastToArrive(long[] arrivals) {
+        int last = 0;
+        for (int p = 1; p < arrivals.length; p++) {
+            if (arrivals[p] > arrivals[last]) {
+                last = p;
+            }
+        }
+        return last;
+    }
+
+    /** Waits for the last round's job, then submits the one of the iterations from {@code first}. */
+    private void startRound(long first) {
+        if (job != null) {
+            job.await();
+        }
+        int partitions = shards.getNumPartitions();
+        SparkContext sc = jsc.sc();
+        // Spark's own count of task slots (what its barrier-mode check uses), not part of its public API.
+        boolean together = partitions <= sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+        roundEnd = together ? Math.min(end, first + ROUND) : first + 1;
+        List<PartitionGradient> steps = new ArrayList<>();
+        for (long it = first; it < roundEnd; it++) {
+            steps.add(tasks.forIteration(it, null, null));
+        }
+        jsc.setJobDescription(roundEnd - first == 1 ? "iteration " + (first + 1)
+                : "iterations " + (first + 1) + "-" + roundEnd);
+        job = GradientSum.submit(shards.rdd(), new ChannelRound(channel.address(), steps));
     }
 
     @Override
@@ -78,8 +123,17 @@ final class ChannelRounds implements GradientRounds {
         summed.clear();
     }
 
+    /** Fails the tasks still waiting for parameters, then waits for their job to end. */
     @Override
     public void close() {
         channel.close();
+        if (job != null) {
+            job.future().cancel();
+            try {
+                job.future().get();
+            } catch (Exception expected) {
+                // cancelled, or failed because the run ended: nothing of it is used
+            }
+        }
     }
 }

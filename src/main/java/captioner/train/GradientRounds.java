@@ -4,8 +4,8 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Where each iteration's summed gradient comes from: the Spark jobs that compute it and the way
- * the parameters reach their tasks. {@link ChannelRounds} is the cluster's, {@link BroadcastRounds}
- * works on any master and any reduction tree; {@link LocalRounds} is local mode's by-reference variant. Either way the driver asks for iteration {@code it}'s sum,
+ * the parameters reach their tasks. {@link ChannelRounds} is the cluster's; {@link BroadcastRounds}
+ * works on any master and reduction tree; {@link LocalRounds} is local mode's by-reference variant. Either way the driver asks for iteration {@code it}'s sum,
  * updates the parameters, then says so; the next iteration's tasks see exactly those parameters.
  */
 interface GradientRounds extends AutoCloseable {
@@ -14,14 +14,11 @@ interface GradientRounds extends AutoCloseable {
     @FunctionalInterface
     interface Tasks {
         /**
-         * Exactly one of the last three is given.
-         *
-         * @param params   the iteration's broadcast, or null
+         * @param params   the iteration's broadcast, or null when the parameters pass through {@code exchange}
+         *                 or the {@link ParameterChannel}
          * @param exchange the run key of the {@link LocalExchange}, or null
-         * @param channel  the driver's {@link ParameterChannel}, or null
          */
-        PartitionGradient forIteration(long iteration, Broadcast<?> params, String exchange,
-                                       ParameterChannel.Address channel);
+        PartitionGradient forIteration(long iteration, Broadcast<?> params, String exchange);
     }
 
     /**

@@ -92,7 +92,7 @@ final class LocalRounds implements GradientRounds {
     private void submitThrough(long iteration) {
         for (; nextSubmitted <= iteration; nextSubmitted++) {
             jsc.setJobDescription("iteration " + (nextSubmitted + 1));
-            jobs.addLast(GradientSum.submit(shards.rdd(), tasks.forIteration(nextSubmitted, null, exchange.key, null)));
+            jobs.addLast(GradientSum.submit(shards.rdd(), tasks.forIteration(nextSubmitted, null, exchange.key)));
         }
     }
 

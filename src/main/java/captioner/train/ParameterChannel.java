@@ -3,9 +3,11 @@ package captioner.train;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import org.apache.spark.network.TransportContext;
+import org.apache.spark.network.buffer.ManagedBuffer;
+import org.apache.spark.network.buffer.NioManagedBuffer;
 import org.apache.spark.network.client.RpcResponseCallback;
+import org.apache.spark.network.client.StreamCallbackWithID;
 import org.apache.spark.network.client.TransportClient;
-import org.apache.spark.network.server.OneForOneStreamManager;
 import org.apache.spark.network.server.RpcHandler;
 import org.apache.spark.network.server.StreamManager;
 import org.apache.spark.network.server.TransportServer;
@@ -16,50 +18,80 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
 
 /**
  * The driver's end of the parameter channel: a server of Spark's own transport library (the one its
- * block manager and shuffle service use) from which each task fetches its iteration's parameters and
- * to which it uploads its partition's gradient, as raw little-endian floats in one message each way.
+ * block manager and shuffle service use) from which tasks fetch each iteration's parameters and to
+ * which they upload their partition's summed loss and gradient, as raw little-endian numbers
+ * streamed straight from array to array (a GET names the iteration served, then its bytes stream).
  *
- * <p>Why not a broadcast and a task result: on a cluster both go through several serializers, growing
- * buffers and block-manager round trips; measured on a 2-worker standalone cluster with the cs231n
- * LSTM (7.5 MB of parameters), they cost 125-180 ms per iteration against a 100 ms compute
- * (docs/speed.md). Here the bytes are copied into one direct buffer per iteration and out of the
- * messages straight into float arrays.
+ * <p>Why not a broadcast and a task result: on a cluster both go through several serializers,
+ * growing buffers and block-manager round trips, and each needs a Spark job per iteration; measured on
+ * a 2-worker standalone cluster with the cs231n LSTM (7.5 MB of parameters) that cost 120-180 ms per
+ * iteration against a 100 ms compute (docs/speed.md). Here the bytes are copied into one direct
+ * buffer per iteration and streamed into arrays, and the tasks of a {@link ChannelRounds round}
+ * stay for many iterations: a task asks for iteration k+1's parameters as soon as it has uploaded
+ * k's gradient, and its request is answered when the driver publishes them.
  *
- * <p>An upload is kept under its partition and task attempt; the driver takes the one of the attempt
- * Spark reports successful, so a failed or retried attempt's upload is never summed. Parameters are
- * served only for the iteration being computed: a task of another iteration (a zombie) is refused.
+ * <p>The gradient of a partition at an iteration is a pure function of the parameters, the shard and
+ * the seed, so the first complete upload of each partition is the one summed, whichever attempt
+ * sent it. A task that asks for an iteration that is over (a retried attempt) is served the current
+ * one and continues from there; an upload for an iteration that is over is dropped. Requests of
+ * another run are refused. Streams are sent asynchronously, so such a late attempt could read the
+ * buffer while the next iteration overwrites it: the checksum in the GET answer makes it notice and
+ * ask again.
  */
 final class ParameterChannel implements AutoCloseable {
     static final byte GET = 1;
     static final byte PUT = 2;
     /** op, run, iteration */
-    static final int GET_BYTES = 1 + 8 + 8;
-    /** op, run, iteration, partition, attempt */
-    static final int PUT_HEADER = 1 + 8 + 8 + 4 + 4;
+    static final int REQUEST_BYTES = 1 + 8 + 8;
+    /** op, run, iteration, partition, loss sum, captions, compute nanos, parameter-transfer nanos */
+    static final int PUT_HEADER = REQUEST_BYTES + 4 + 8 + 8 + 8 + 8;
+    /** The answer to a GET: the iteration served and the CRC32C of its parameter bytes. */
+    static final int SERVED_BYTES = 8 + 4;
 
     /** Where tasks find the channel, and the run it belongs to. */
     record Address(String host, int port, long run, DType dtype, int size) implements Serializable {
     }
 
+    /** The partitions' uploads of an iteration, in partition order, and when each arrived ({@link System#nanoTime}). */
+    record Uploads(PartialGradient[] parts, long[] arrivals) {
+    }
+
     private final TransportContext context;
     private final TransportServer server;
     private final Address address;
+    private final int partitions;
     private final ByteBuffer params;
-    private volatile long iteration = -1;
-    private final Map<Long, Tensor> uploads = new ConcurrentHashMap<>();
     private final ArrayDeque<Tensor> spare = new ArrayDeque<>();
 
+    // Guarded by this: the iteration whose parameters are served (-1 before the first) and their
+    // checksum, requests waiting for a later one, and the uploads of the current one.
+    private long current = -1;
+    private int currentCrc;
+    private boolean closed;
+    private final List<Waiting> waiting = new ArrayList<>();
+    private final PartialGradient[] uploads;
+    private final long[] arrivals;
+    private int uploaded;
+
+    private record Waiting(long iteration, RpcResponseCallback callback) {
+    }
+
     /**
-     * Starts the server on {@code bindHost}, port {@code port} (0: any free one), for parameters of
-     * {@code size} elements of {@code dtype}; tasks reach it at {@code advertisedHost}.
+     * Starts the server on {@code bindHost}, port {@code port} (0: any free one), for {@code partitions}
+     * partitions and parameters of {@code size} elements of {@code dtype}; tasks reach it at {@code advertisedHost}.
      */
-    ParameterChannel(String bindHost, String advertisedHost, int port, DType dtype, int size) {
+    ParameterChannel(String bindHost, String advertisedHost, int port, int partitions, DType dtype, int size) {
+        this.partitions = partitions;
+        this.uploads = new PartialGradient[partitions];
+        this.arrivals = new long[partitions];
         this.params = ByteBuffer.allocateDirect(size * bytes(dtype)).order(ByteOrder.LITTLE_ENDIAN);
         this.context = new TransportContext(conf(), new Handler());
         this.server = context.createServer(bindHost, port, List.of());
@@ -67,12 +99,17 @@ final class ParameterChannel implements AutoCloseable {
                 dtype, size);
     }
 
-    /** Spark's transport settings for the channel (module "captioner"): one I/O thread each side is plenty. */
+    /**
+     * Spark's transport settings for the channel (module "captioner"): two server I/O threads (the
+     * executors' streams go out side by side), and a request may wait an hour for the driver (a task
+     * waits for the next parameters while the driver writes a checkpoint).
+     */
     static TransportConf conf() {
         return new TransportConf("captioner", new MapConfigProvider(Map.of(
-                "spark.captioner.io.serverThreads", "1",
+                "spark.captioner.io.serverThreads", "2",
                 "spark.captioner.io.clientThreads", "1",
-                "spark.captioner.io.numConnectionsPerPeer", "1")));
+                "spark.captioner.io.numConnectionsPerPeer", "1",
+                "spark.captioner.io.connectionTimeout", "3600s")));
     }
 
     Address address() {
@@ -83,54 +120,95 @@ final class ParameterChannel implements AutoCloseable {
         return dtype == DType.FLOAT32 ? Float.BYTES : Double.BYTES;
     }
 
-    /** Serves {@code storage} (float[] or double[]) as iteration {@code it}'s parameters, until the next call. */
-    void publish(long it, Object storage) {
-        // No task of the previous iteration still reads the buffer: its job ended before the driver updated.
-        iteration = -1;
+    /** CRC32C of {@code bytes} from its position to its limit (the position is left alone). */
+    static int checksum(ByteBuffer bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.duplicate());
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Serves {@code storage} (float[] or double[]) as iteration {@code it}'s parameters, until the next
+     * call; returns when they became available to tasks ({@link System#nanoTime}).
+     */
+    long publish(long it, Object storage) {
+        synchronized (this) {
+            // Every partition has uploaded the previous iteration: no task it waits for reads the buffer.
+            current = -1;
+        }
         ByteBuffer b = params.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
         if (storage instanceof float[] f) {
             b.asFloatBuffer().put(f);
         } else {
             b.asDoubleBuffer().put((double[]) storage);
         }
-        iteration = it;
+        int crc = checksum(b);
+        long ready = System.nanoTime();
+        List<Waiting> answer = new ArrayList<>();
+        synchronized (this) {
+            current = it;
+            currentCrc = crc;
+            Arrays.fill(uploads, null);
+            uploaded = 0;
+            waiting.removeIf(w -> w.iteration <= it && answer.add(w));
+        }
+        for (Waiting w : answer) {
+            w.callback.onSuccess(served(it, crc));
+        }
+        return ready;
     }
 
     /**
-     * The gradient uploaded by {@code partition}'s attempt {@code attempt} in the current iteration.
-     *
-     * @throws IllegalStateException when that attempt reported success but uploaded nothing (a bug)
+     * Waits until every partition has uploaded iteration {@code it}'s gradient; between waits it runs
+     * {@code check}, which throws if the job has failed.
      */
-    Tensor take(int partition, int attempt) {
-        Tensor g = uploads.remove(key(partition, attempt));
-        if (g == null) {
-            throw new IllegalStateException("partition " + partition + " attempt " + attempt
-                    + " reported success, but its gradient never reached the driver");
+    Uploads awaitUploads(long it, Runnable check) {
+        synchronized (this) {
+            while (uploaded < partitions) {
+                if (closed) {
+                    throw new IllegalStateException("the parameter channel closed while iteration " + (it + 1)
+                            + " was computed");
+                }
+                try {
+                    wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for iteration " + (it + 1), e);
+                }
+                if (uploaded < partitions) {
+                    check.run();
+                }
+            }
+            return new Uploads(uploads.clone(), arrivals.clone());
         }
-        return g;
     }
 
-    /** The iteration is summed: its gradient buffers, and any upload of an attempt that failed, are reused. */
+    /** The iteration is summed: its gradient buffers are reused. */
     void recycle(List<Tensor> used) {
         synchronized (spare) {
             spare.addAll(used);
-            for (Long k : uploads.keySet()) {
-                Tensor g = uploads.remove(k);
-                if (g != null) {
-                    spare.add(g);
-                }
-            }
         }
     }
 
+    /** Stops the server; requests still waiting fail, so their tasks end. */
     @Override
     public void close() {
+        List<Waiting> fail;
+        synchronized (this) {
+            closed = true;
+            fail = new ArrayList<>(waiting);
+            waiting.clear();
+            notifyAll();
+        }
+        for (Waiting w : fail) {
+            w.callback.onFailure(new IllegalStateException("the run has ended"));
+        }
         server.close();
         context.close();
     }
 
-    private static long key(int partition, int attempt) {
-        return ((long) partition << 32) | (attempt & 0xffffffffL);
+    private static ByteBuffer served(long iteration, int crc) {
+        return ByteBuffer.allocate(SERVED_BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(iteration).putInt(crc).flip();
     }
 
     private Tensor buffer() {
@@ -143,47 +221,124 @@ final class ParameterChannel implements AutoCloseable {
         return Tensor.zeros(address.dtype(), address.size());
     }
 
+    /** Where an upload's gradient streams to; on completion it becomes the partition's sum, if still wanted. */
+    private StreamCallbackWithID upload(ByteBuffer m, long it) {
+        int partition = m.getInt();
+        double lossSum = m.getDouble();
+        long captions = m.getLong();
+        long computeNanos = m.getLong();
+        long paramsNanos = m.getLong();
+        if (partition < 0 || partition >= partitions) {
+            throw new IllegalStateException("an upload names partition " + partition + " of " + partitions);
+        }
+        Tensor g = buffer();
+        ArraySink sink = new ArraySink(g);
+        String id = address.run() + "/" + it + "/" + partition;
+        return new StreamCallbackWithID() {
+            @Override
+            public String getID() {
+                return id;
+            }
+
+            @Override
+            public void onData(String streamId, ByteBuffer chunk) {
+                sink.accept(chunk);
+            }
+
+            @Override
+            public void onComplete(String streamId) {
+                if (!sink.complete()) {
+                    recycle(List.of(g));
+                    throw new IllegalStateException("partition " + partition + " uploaded " + sink.filled()
+                            + " values of gradient; expected " + address.size());
+                }
+                PartialGradient p = PartialGradient.uploaded(partition, lossSum, captions, computeNanos, paramsNanos);
+                p.attach(g);
+                boolean kept;
+                synchronized (ParameterChannel.this) {
+                    // Otherwise over, or another attempt's copy of the same numbers: dropped.
+                    kept = it == current && uploads[partition] == null;
+                    if (kept) {
+                        uploads[partition] = p;
+                        arrivals[partition] = System.nanoTime();
+                        uploaded++;
+                        ParameterChannel.this.notifyAll();
+                    }
+                }
+                if (!kept) {
+                    recycle(List.of(g));
+                }
+            }
+
+            @Override
+            public void onFailure(String streamId, Throwable cause) {
+                recycle(List.of(g));
+            }
+        };
+    }
+
     private final class Handler extends RpcHandler {
-        private final StreamManager streams = new OneForOneStreamManager();
+        private final StreamManager streams = new StreamManager() {
+            @Override
+            public ManagedBuffer getChunk(long streamId, int chunkIndex) {
+                throw new UnsupportedOperationException("the parameter channel serves streams, not chunks");
+            }
+
+            /** Stream "run/iteration": the parameter bytes, while that iteration is the current one. */
+            @Override
+            public ManagedBuffer openStream(String streamId) {
+                synchronized (ParameterChannel.this) {
+                    if (!streamId.equals(address.run() + "/" + current)) {
+                        throw new IllegalStateException("parameters " + streamId + " are no longer served");
+                    }
+                    return new NioManagedBuffer(params.duplicate().clear());
+                }
+            }
+        };
 
         @Override
         public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
             try {
-                ByteBuffer m = message.order(ByteOrder.LITTLE_ENDIAN);
-                byte op = m.get();
-                long run = m.getLong();
-                long it = m.getLong();
-                if (run != address.run()) {
-                    throw new IllegalStateException("a task of another run reached this driver's parameter channel");
-                }
-                if (it != iteration) {
-                    throw new IllegalStateException("iteration " + (it + 1) + " is over; the driver is at iteration "
-                            + (iteration + 1));
-                }
-                if (op == GET) {
-                    callback.onSuccess(params.duplicate().clear());
-                } else if (op == PUT) {
-                    int partition = m.getInt();
-                    int attempt = m.getInt();
-                    Tensor g = buffer();
-                    int expected = address.size() * bytes(address.dtype());
-                    if (m.remaining() != expected) {
-                        throw new IllegalStateException("partition " + partition + " uploaded " + m.remaining()
-                                + " bytes of gradient; expected " + expected);
+                long it = header(message.order(ByteOrder.LITTLE_ENDIAN), GET);
+                long served;
+                int crc;
+                synchronized (ParameterChannel.this) {
+                    if (closed) {
+                        throw new IllegalStateException("the run has ended");
                     }
-                    if (address.dtype() == DType.FLOAT32) {
-                        m.asFloatBuffer().get(g.floatStorage());
-                    } else {
-                        m.asDoubleBuffer().get(g.doubleStorage());
+                    if (current < 0 || it > current) {
+                        waiting.add(new Waiting(it, callback));
+                        return;
                     }
-                    uploads.put(key(partition, attempt), g);
-                    callback.onSuccess(ByteBuffer.allocate(0));
-                } else {
-                    throw new IllegalStateException("unknown parameter channel request " + op);
+                    served = current;
+                    crc = currentCrc;
                 }
+                callback.onSuccess(served(served, crc));
             } catch (RuntimeException e) {
                 callback.onFailure(e);
             }
+        }
+
+        @Override
+        public StreamCallbackWithID receiveStream(TransportClient client, ByteBuffer message,
+                                                  RpcResponseCallback callback) {
+            ByteBuffer m = message.order(ByteOrder.LITTLE_ENDIAN);
+            return upload(m, header(m, PUT));
+        }
+
+        /** Checks a request's op and run; returns its iteration. */
+        private long header(ByteBuffer m, byte expected) {
+            byte op = m.get();
+            long run = m.getLong();
+            long it = m.getLong();
+            if (run != address.run()) {
+                throw new IllegalStateException("a task of another run reached this driver's parameter channel");
+            }
+            if (op != expected) {
+                throw new IllegalStateException("parameter channel request " + op + " where " + expected
+                        + " was expected");
+            }
+            return it;
         }
 
         @Override

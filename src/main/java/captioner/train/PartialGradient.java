@@ -16,8 +16,6 @@ final class PartialGradient implements Serializable {
     private static final long serialVersionUID = 2L;
 
     final int index;
-    /** The task attempt that computed it (a {@link ParameterChannel} upload is kept under it). */
-    final int attempt;
     double lossSum;
     long captions;
     /** The slowest task's model computation among the partitions covered. */
@@ -31,27 +29,24 @@ final class PartialGradient implements Serializable {
 
     /** A partial that carries its gradient; its task waited {@code paramsNanos} for the parameters. */
     PartialGradient(int index, double lossSum, long captions, long computeNanos, long paramsNanos, Tensor grads) {
-        this(index, 0, lossSum, captions, computeNanos, grads, null);
+        this(index, lossSum, captions, computeNanos, grads, null);
         this.paramsNanos = paramsNanos;
     }
 
     /** A partial whose gradient went up the {@link ParameterChannel}; the driver {@linkplain #attach attaches} it. */
-    static PartialGradient uploaded(int index, int attempt, double lossSum, long captions, long computeNanos,
-                                    long paramsNanos) {
-        PartialGradient p = new PartialGradient(index, attempt, lossSum, captions, computeNanos, null, null);
+    static PartialGradient uploaded(int index, double lossSum, long captions, long computeNanos, long paramsNanos) {
+        PartialGradient p = new PartialGradient(index, lossSum, captions, computeNanos, null, null);
         p.paramsNanos = paramsNanos;
         return p;
     }
 
     /** A partial whose gradient stays in {@code buffer}, shared with the driver ({@link LocalExchange}). */
     static PartialGradient shared(int index, double lossSum, long captions, long computeNanos, Tensor buffer) {
-        return new PartialGradient(index, 0, lossSum, captions, computeNanos, null, buffer);
+        return new PartialGradient(index, lossSum, captions, computeNanos, null, buffer);
     }
 
-    private PartialGradient(int index, int attempt, double lossSum, long captions, long computeNanos, Tensor grads,
-                            Tensor shared) {
+    private PartialGradient(int index, double lossSum, long captions, long computeNanos, Tensor grads, Tensor shared) {
         this.index = index;
-        this.attempt = attempt;
         this.lossSum = lossSum;
         this.captions = captions;
         this.computeNanos = computeNanos;

@@ -35,22 +35,20 @@ final class PartitionGradient extends AbstractFunction1<Iterator<CaptionShard>, 
     private final long seed;
     private final long iteration;
     private final String exchangeRun;
-    private final ParameterChannel.Address channel;
     private final int failTask;
 
     /**
      * @param params      the iteration's broadcast of the parameter array; null when they pass through
-     *                    {@link LocalExchange}
+     *                    {@link LocalExchange} or a {@link ChannelRound} hands them in
      * @param shares      captions per partition this iteration; ignored for full batches (every caption, in order)
      * @param exchangeRun the run key when parameters and gradients pass through {@link LocalExchange}; else null
-     * @param channel     the driver's {@link ParameterChannel} when they pass through it; else null
      * @param failTask    the partition whose first attempt fails on purpose this iteration, or -1 (fault injection,
      *                    {@link Trainer#FAIL_TASK_ONCE})
      */
     PartitionGradient(Broadcast<?> params, ModelSpec config, DType dtype, int[] shares, boolean fullBatch, long seed,
-                      long iteration, String exchangeRun, ParameterChannel.Address channel, int failTask) {
-        if ((params != null ? 1 : 0) + (exchangeRun != null ? 1 : 0) + (channel != null ? 1 : 0) != 1) {
-            throw new IllegalArgumentException("parameters come by exactly one of broadcast, local exchange, channel");
+                      long iteration, String exchangeRun, int failTask) {
+        if (params != null && exchangeRun != null) {
+            throw new IllegalArgumentException("parameters come by broadcast or through the local exchange, not both");
         }
         this.params = params;
         this.config = config;
@@ -60,7 +58,6 @@ final class PartitionGradient extends AbstractFunction1<Iterator<CaptionShard>, 
         this.seed = seed;
         this.iteration = iteration;
         this.exchangeRun = exchangeRun;
-        this.channel = channel;
         this.failTask = failTask;
     }
 
@@ -71,14 +68,26 @@ final class PartitionGradient extends AbstractFunction1<Iterator<CaptionShard>, 
     }
 
     PartialGradient compute(int partition, int attempt, CaptionShard shard) {
+        LocalExchange exchange = exchangeRun != null ? LocalExchange.of(exchangeRun) : null;
+        long asked = System.nanoTime();
+        Object value = exchange != null ? exchange.awaitParameters(iteration) : params.value();
+        return compute(partition, attempt, shard, value, asked, exchange);
+    }
+
+    long iteration() {
+        return iteration;
+    }
+
+    /**
+     * The partition's sum on {@code value} (float[] or double[]), asked for at {@code asked}
+     * ({@link System#nanoTime}); {@code exchange} is the local exchange the sum goes to, or null.
+     */
+    PartialGradient compute(int partition, int attempt, CaptionShard shard, Object value, long asked,
+                            LocalExchange exchange) {
         if (partition == failTask && attempt == 0) {
             throw new IllegalStateException("injected failure (" + Trainer.FAIL_TASK_ONCE + ") in partition " + partition
                     + " at iteration " + (iteration + 1));
         }
-        LocalExchange exchange = exchangeRun != null ? LocalExchange.of(exchangeRun) : null;
-        long asked = System.nanoTime();
-        Object value = exchange != null ? exchange.awaitParameters(iteration)
-                : channel != null ? ChannelClient.fetch(channel, iteration) : params.value();
         long start = System.nanoTime();
         Tensor p = value instanceof float[] f ? Tensor.wrap(f, f.length) : Tensor.wrap((double[]) value, ((double[]) value).length);
         ModelCache cache = ModelCache.forThread(config, dtype, p);
@@ -101,10 +110,6 @@ final class PartitionGradient extends AbstractFunction1<Iterator<CaptionShard>, 
                     new DropoutKeys(seed, iteration, partition, from));
         }
         long nanos = System.nanoTime() - start;
-        if (channel != null) {
-            ChannelClient.upload(channel, iteration, partition, attempt, grads);
-            return PartialGradient.uploaded(partition, attempt, loss, count, nanos, start - asked);
-        }
         if (exchange == null) {
             return new PartialGradient(partition, loss, count, nanos, start - asked, grads);
         }

@@ -119,8 +119,8 @@ public final class Trainer {
         // Local mode: executors share this JVM, so parameters and gradients pass by reference (LocalRounds).
         boolean local = spark.sparkContext().isLocal()
                 && Boolean.parseBoolean(spark.conf().get(LOCAL_EXCHANGE, "true"));
-        GradientRounds.Tasks tasks = (it, params, exchange, channel) -> new PartitionGradient(params, model, dtype,
-                config.fullBatch() ? null : plan.shares(it), config.fullBatch(), config.seed(), it, exchange, channel,
+        GradientRounds.Tasks tasks = (it, params, exchange) -> new PartitionGradient(params, model, dtype,
+                config.fullBatch() ? null : plan.shares(it), config.fullBatch(), config.seed(), it, exchange,
                 injectedFailure(it));
         long runStart = System.nanoTime();
         long captionsSeen = 0;
@@ -133,7 +133,7 @@ public final class Trainer {
                     ? new LocalRounds(jsc, input.train(), tasks, storage(state.params), state.iteration, total)
                     : ChannelRounds.usable(spark, input.train().getNumPartitions(), config.treeDepth())
                     ? new ChannelRounds(jsc, input.train(), tasks, () -> storage(state.params), dtype,
-                            state.params.size())
+                            state.params.size(), total)
                     : new BroadcastRounds(jsc, input.train(), tasks, config.treeDepth(), () -> storage(state.params))) {
                 for (long it = state.iteration; it < total; it++) {
                     Step step = step(rounds, state, it, dir);

@@ -44,7 +44,7 @@ class DistributedGradientTest {
             Broadcast<Object> params = JavaSparkContext.fromSparkContext(SparkTesting.spark().sparkContext())
                     .broadcast(plain.params().doubleStorage());
             PartialGradient sum = GradientSum.reduce(shards,
-                    new PartitionGradient(params, config, DType.FLOAT64, null, true, 1, 0, null, null, -1), depth).sum();
+                    new PartitionGradient(params, config, DType.FLOAT64, null, true, 1, 0, null, -1), depth).sum();
             assertEquals(d.numCaptions(), sum.captions);
             assertEquals(expectedLoss, sum.lossSum / sum.captions, 1e-10 * expectedLoss);
             Tensor g = sum.gradient();
