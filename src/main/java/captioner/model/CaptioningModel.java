@@ -20,11 +20,11 @@ import java.util.Random;
  * masked temporal softmax loss. Parameters live in one flat vector laid out by {@link ParamLayout}.
  * The loss does no work on what the mask throws away: captions are packed by length ({@link PackedCaptions}), so
  * ended captions leave the recurrence and {@code <NULL>} targets are never scored.
- * Captions are generated one word at a time through {@link #startDecoding} and {@link #decodeStep}, which greedy
- * {@link #sample} and the decoders of {@code captioner.eval} share.
+ * Captions are generated one word at a time through {@link #startDecoding} and {@link #decodeStep}
+ * ({@link CaptionGenerator}).
  * An instance keeps the buffers of its last batch, so it serves one thread at a time.
  */
-public final class CaptioningModel implements TrainableModel {
+public final class CaptioningModel implements CaptionGenerator<DecoderState> {
     private final ModelConfig config;
     private final ParamLayout layout;
     private Tensor params;
@@ -78,6 +78,7 @@ public final class CaptioningModel implements TrainableModel {
         return flat;
     }
 
+    @Override
     public ModelConfig config() {
         return config;
     }
@@ -87,6 +88,7 @@ public final class CaptioningModel implements TrainableModel {
         return layout;
     }
 
+    @Override
     public DType dtype() {
         return params.dtype();
     }
@@ -205,65 +207,12 @@ public final class CaptioningModel implements TrainableModel {
     }
 
     /**
-     * cs231n's greedy {@code sample}: the first input is {@code <START>}, each step feeds back the
-     * highest-scoring word (the first on ties), the LSTM cell state starts at zero. Once a row emits
-     * {@code <END>} the rest of that row is {@code <NULL>}.
-     *
-     * @param features (N, D)
-     * @return N rows of {@code maxLength} word indices, row-major; the first is the first sampled word
-     */
-    public int[] sample(Tensor features, int maxLength) {
-        return sample(features, maxLength, null);
-    }
-
-    /**
-     * {@link #sample(Tensor, int)} that also writes into {@code logProbs} (N, unless null) each row's summed
-     * log-probability of the words it emitted, {@code <END>} included when emitted.
-     */
-    public int[] sample(Tensor features, int maxLength, double[] logProbs) {
-        if (maxLength < 1) {
-            throw new IllegalArgumentException("maxLength: expected at least 1 but got " + maxLength);
-        }
-        DecoderState state = startDecoding(features);
-        int n = state.rows();
-        if (logProbs != null && logProbs.length != n) {
-            throw new IllegalArgumentException("logProbs: expected " + n + " entries but got " + logProbs.length);
-        }
-        Kernels k = Kernels.of(params.dtype());
-        int[] words = new int[n];
-        Arrays.fill(words, config.startIdx());
-        int[] out = new int[n * maxLength];
-        Arrays.fill(out, config.nullIdx());
-        if (logProbs != null) {
-            Arrays.fill(logProbs, 0);
-        }
-        boolean[] done = new boolean[n];
-        int open = n;
-        for (int t = 0; t < maxLength && open > 0; t++) {
-            Tensor scores = decodeStep(state, words);
-            k.argmaxRows(scores, words);
-            for (int i = 0; i < n; i++) {
-                if (!done[i]) {
-                    out[i * maxLength + t] = words[i];
-                    if (logProbs != null) {
-                        logProbs[i] += LogSoftmax.at(scores, i, words[i]);
-                    }
-                    if (words[i] == config.endIdx()) {
-                        done[i] = true;
-                        open--;
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
      * Starts decoding N captions, as cs231n's {@code sample} does: h0 = features·W_proj + b_proj and, for the
      * LSTM, c0 = 0. The first {@link #decodeStep} then takes {@code <START>}.
      *
      * @param features (N, D)
      */
+    @Override
     public DecoderState startDecoding(Tensor features) {
         Shapes.requireRank("features", features, 2, "(N, D)");
         int n = features.dim(0);
@@ -282,6 +231,7 @@ public final class CaptioningModel implements TrainableModel {
      * place by one recurrent step, and returns the scores of the next word, (N, V). The scores are a buffer this
      * model reuses on its next call; {@link LogSoftmax} turns them into log-probabilities.
      */
+    @Override
     public Tensor decodeStep(DecoderState state, int[] previousWords) {
         if (previousWords.length != state.rows()) {
             throw new IllegalArgumentException("previousWords: expected one word for each of the state's "

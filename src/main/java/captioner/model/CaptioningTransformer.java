@@ -20,7 +20,7 @@ import captioner.tensor.Tensor;
  * cs231n's embedding has {@code padding_idx = <NULL>}, so the {@code <NULL>} row's gradient is always 0.
  * An instance keeps the buffers of its last batch, so it serves one thread at a time.
  */
-public final class CaptioningTransformer implements TrainableModel {
+public final class CaptioningTransformer implements CaptionGenerator<TransformerDecoderState> {
     /** The dropout site of the embedding (the layers' sites follow it). */
     private static final int EMBEDDING_SITE = 0;
 
@@ -55,6 +55,7 @@ public final class CaptioningTransformer implements TrainableModel {
         setParams(params);
     }
 
+    @Override
     public TransformerConfig config() {
         return config;
     }
@@ -64,6 +65,7 @@ public final class CaptioningTransformer implements TrainableModel {
         return layout;
     }
 
+    @Override
     public DType dtype() {
         return params.dtype();
     }
@@ -138,8 +140,12 @@ public final class CaptioningTransformer implements TrainableModel {
      *
      * @param features (N, D)
      */
+    @Override
     public TransformerDecoderState startDecoding(Tensor features) {
         Shapes.requireRank("features", features, 2, "(N, D)");
+        if (config.startIdx() < 0 || config.endIdx() < 0) {
+            throw new IllegalStateException("decoding needs <START> and <END> in the vocabulary");
+        }
         int n = features.dim(0);
         Shapes.require("features", features, n, config.inputDim());
         Shapes.requireDType("features", features, params.dtype());
@@ -167,6 +173,7 @@ public final class CaptioningTransformer implements TrainableModel {
      * its keys and values to the cache, and returns the scores of the next word, (N, V), a new tensor. Without
      * dropout; equal to the full forward's scores at that position (a test checks it).
      */
+    @Override
     public Tensor decodeStep(TransformerDecoderState state, int[] previousWords) {
         int n = state.rows();
         if (previousWords.length != n) {
@@ -205,43 +212,6 @@ public final class CaptioningTransformer implements TrainableModel {
         }
         state.position = p + 1;
         return project(x, "output").reshape(n, config.vocabSize());
-    }
-
-    /**
-     * cs231n's greedy {@code sample} with the cache: the first input is {@code <START>}, each step feeds back the
-     * highest-scoring word (the first on ties); once a row emits {@code <END>} the rest of it is {@code <NULL>}.
-     *
-     * @return N rows of {@code maxLength} word indices (at most the model's positions), row-major
-     */
-    public int[] sample(Tensor features, int maxLength) {
-        if (maxLength < 1 || maxLength > config.maxLength()) {
-            throw new IllegalArgumentException("maxLength: expected 1 to " + config.maxLength() + " but got " + maxLength);
-        }
-        if (config.startIdx() < 0 || config.endIdx() < 0) {
-            throw new IllegalStateException("decoding needs <START> and <END> in the vocabulary");
-        }
-        TransformerDecoderState state = startDecoding(features);
-        int n = state.rows();
-        int[] words = new int[n];
-        java.util.Arrays.fill(words, config.startIdx());
-        int[] out = new int[n * maxLength];
-        java.util.Arrays.fill(out, config.nullIdx());
-        boolean[] done = new boolean[n];
-        int open = n;
-        Kernels k = Kernels.of(params.dtype());
-        for (int t = 0; t < maxLength && open > 0; t++) {
-            k.argmaxRows(decodeStep(state, words), words);
-            for (int i = 0; i < n; i++) {
-                if (!done[i]) {
-                    out[i * maxLength + t] = words[i];
-                    if (words[i] == config.endIdx()) {
-                        done[i] = true;
-                        open--;
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     /**
