@@ -24,10 +24,8 @@ import java.util.Random;
  * ({@link CaptionGenerator}).
  * An instance keeps the buffers of its last batch, so it serves one thread at a time.
  */
-public final class CaptioningModel implements CaptionGenerator<DecoderState> {
+public final class CaptioningModel extends FlatParamModel implements CaptionGenerator<DecoderState> {
     private final ModelConfig config;
-    private final ParamLayout layout;
-    private Tensor params;
 
     private final Affine projection = new Affine();
     private final WordEmbedding embedding = new WordEmbedding();
@@ -44,10 +42,9 @@ public final class CaptioningModel implements CaptionGenerator<DecoderState> {
 
     /** A model over existing parameters {@code params} (flat, {@link ParamLayout#size()} long); no copy. */
     public CaptioningModel(ModelConfig config, Tensor params) {
+        super(new ParamLayout(config), params);
         this.config = config;
-        this.layout = new ParamLayout(config);
         this.recurrent = config.cell().newLayer();
-        setParams(params);
     }
 
     /** A model with cs231n's initialisation drawn from {@code seed}. */
@@ -83,34 +80,6 @@ public final class CaptioningModel implements CaptionGenerator<DecoderState> {
         return config;
     }
 
-    @Override
-    public ParamLayout layout() {
-        return layout;
-    }
-
-    @Override
-    public DType dtype() {
-        return params.dtype();
-    }
-
-    /** The flat parameter vector (shared, not a copy). */
-    @Override
-    public Tensor params() {
-        return params;
-    }
-
-    /** Points the model at another flat parameter vector, e.g. this iteration's broadcast. */
-    @Override
-    public void setParams(Tensor params) {
-        Shapes.require("params", params, layout.size());
-        this.params = params;
-    }
-
-    /** The view of parameter {@code name}. */
-    public Tensor param(String name) {
-        return layout.view(params, name);
-    }
-
     /**
      * cs231n's {@code loss}: the masked cross-entropy summed over time and divided by the batch size N.
      * Adds the gradient of that loss into {@code grads} (a flat vector in this model's layout) unless
@@ -140,13 +109,13 @@ public final class CaptioningModel implements CaptionGenerator<DecoderState> {
         int n = checkBatch(features, captions, captionLength);
         if (grads != null) {
             Shapes.require("grads", grads, layout.size());
-            Shapes.requireDType("grads", grads, params.dtype());
+            Shapes.requireDType("grads", grads, dtype());
         }
         PackedCaptions packed = PackedCaptions.of(captions, n, captionLength, config.nullIdx());
         if (packed.outputRows.length == 0) {
             return 0;   // every target is <NULL>: no loss and no gradient
         }
-        DType dtype = params.dtype();
+        DType dtype = dtype();
         Kernels k = Kernels.of(dtype);
         int p = packed.steps.rows();
         int hidden = config.hiddenDim();
@@ -203,7 +172,7 @@ public final class CaptioningModel implements CaptionGenerator<DecoderState> {
     /** Checks shapes, dtype and word range of a batch; returns N. */
     private int checkBatch(Tensor features, int[] captions, int captionLength) {
         return CaptionBatch.check(features, captions, captionLength, config.inputDim(), config.vocabSize(),
-                params.dtype());
+                dtype());
     }
 
     /**
@@ -217,12 +186,12 @@ public final class CaptioningModel implements CaptionGenerator<DecoderState> {
         Shapes.requireRank("features", features, 2, "(N, D)");
         int n = features.dim(0);
         Shapes.require("features", features, n, config.inputDim());
-        Shapes.requireDType("features", features, params.dtype());
+        Shapes.requireDType("features", features, dtype());
         if (config.startIdx() < 0 || config.endIdx() < 0) {
             throw new IllegalStateException("decoding needs <START> and <END> in the vocabulary");
         }
-        Tensor h = projection.forward(features, param("W_proj"), param("b_proj")).copy(params.dtype());
-        Tensor c = recurrent instanceof Lstm ? Tensor.zeros(params.dtype(), n, config.hiddenDim()) : null;
+        Tensor h = projection.forward(features, param("W_proj"), param("b_proj")).copy(dtype());
+        Tensor c = recurrent instanceof Lstm ? Tensor.zeros(dtype(), n, config.hiddenDim()) : null;
         return new DecoderState(h, c);
     }
 

@@ -78,16 +78,6 @@ class TransformerCommandsTest {
         return r;
     }
 
-    private static List<JsonNode> lines(String text) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isBlank()) {
-                out.add(JSON.readTree(line));
-            }
-        }
-        return out;
-    }
-
     private static Checkpoint checkpoint() {
         return Checkpoint.read(Path.of(model), model, DType.FLOAT32);
     }
@@ -105,7 +95,7 @@ class TransformerCommandsTest {
     private static List<JsonNode> sampled(String... decoder) throws IOException {
         List<String> args = new ArrayList<>(List.of("sample", "--checkpoint", model, "--data", data, "--all"));
         args.addAll(List.of(decoder));
-        return lines((String) ok(args.toArray(String[]::new))[1]);
+        return EvalCommandsTest.lines((String) ok(args.toArray(String[]::new))[1]);
     }
 
     @Test
@@ -206,7 +196,7 @@ class TransformerCommandsTest {
         valImages().write().parquet(input.toString());
         Path out = tmp.resolve("captions.jsonl");
         ok("caption", "--model", model, "--input", input.toString(), "--out", out.toString(), "--beam-size", "2");
-        List<JsonNode> captioned = lines(Files.readString(out));
+        List<JsonNode> captioned = EvalCommandsTest.lines(Files.readString(out));
         assertEquals(expected.size(), captioned.size());
         for (JsonNode n : captioned) {
             assertEquals(expected.get(n.get("image_id").asLong()), n.get("caption").asText(), n.toString());
