@@ -4,7 +4,7 @@ import captioner.BadInputException;
 import captioner.data.CaptionShard;
 import captioner.data.TrainingData;
 import captioner.eval.ModelFile;
-import captioner.model.ModelConfig;
+import captioner.model.CaptionSpec;
 import captioner.model.Vocabulary;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
@@ -26,7 +26,7 @@ record BenchBatch(Tensor features, int[] captions, int captionLength, String des
      * same kind): {@code <START>}, then words drawn uniformly from the vocabulary without {@code <NULL>}, up to a
      * length drawn uniformly from [L/2, L] tokens, then {@code <NULL>} padding.
      */
-    static BenchBatch random(ModelConfig config, int n, int captionLength, DType dtype) {
+    static BenchBatch random(CaptionSpec config, int n, int captionLength, DType dtype) {
         Random rng = new Random(1);
         Tensor features = Tensor.zeros(dtype, n, config.inputDim());
         for (int i = 0; i < features.size(); i++) {

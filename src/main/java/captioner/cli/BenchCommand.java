@@ -2,9 +2,12 @@ package captioner.cli;
 
 import captioner.BadInputException;
 import captioner.eval.ModelFile;
+import captioner.model.CaptionGenerator;
+import captioner.model.CaptionSpec;
 import captioner.model.CaptioningModel;
 import captioner.model.CellType;
 import captioner.model.ModelConfig;
+import captioner.model.TransformerConfig;
 import captioner.optim.UpdateRule;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.Blas;
@@ -17,12 +20,16 @@ import picocli.CommandLine.Option;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Times single-process training steps (loss, backward, Adam) of the cs231n configuration. */
+/**
+ * Times single-process training steps (loss, backward, Adam) of the cs231n configuration: the CaptioningRNN's
+ * (rnn, lstm) or the CaptioningTransformer's (without dropout, which adds only elementwise work).
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time training steps (loss + backward + Adam) in one process; prints captions/s and GFLOP/s.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--cell", description = "rnn, lstm or both (default: ${DEFAULT-VALUE}).", defaultValue = "both")
+    @Option(names = "--cell", description = "rnn, lstm, both (rnn and lstm) or transformer (default: ${DEFAULT-VALUE}).",
+            defaultValue = "both")
     String cell;
 
     @Option(names = "--batch-size", description = "Captions per step, N (default: ${DEFAULT-VALUE}).", defaultValue = "100")
@@ -39,6 +46,18 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--hidden", description = "Hidden width H (default: ${DEFAULT-VALUE}).", defaultValue = "512")
     int hidden;
+
+    @Option(names = "--layers", description = "Transformer decoder layers L (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + TransformerConfig.DEFAULT_LAYERS)
+    int layers;
+
+    @Option(names = "--heads", description = "Transformer attention heads, dividing --wordvec (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + TransformerConfig.DEFAULT_HEADS)
+    int heads;
+
+    @Option(names = "--ffn", description = "Transformer feed-forward width F (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + TransformerConfig.DEFAULT_FFN)
+    int ffn;
 
     @Option(names = "--caption-length", description = "Tokens per caption incl. <START> (default: ${DEFAULT-VALUE}).",
             defaultValue = "17")
@@ -104,6 +123,10 @@ final class BenchCommand implements Callable<Integer> {
         if (spark && (init != null || data != null || writeRef != null)) {
             throw new BadInputException("--init, --data and --write-ref are for single-process steps; expected them without --spark");
         }
+        if (spark && cells.contains(CellType.TRANSFORMER)) {
+            throw new BadInputException("--spark times the rnn and lstm loops; expected --cell rnn, lstm or both (a "
+                    + "transformer run's own progress lines give its captions/s on Spark)");
+        }
         System.out.printf("BLAS %s, float32 math %s, %d cores%n", Blas.describe(), FloatMath.implementation(),
                 Runtime.getRuntime().availableProcessors());
         if (spark) {
@@ -116,29 +139,43 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("SGEMM probe: %.1f GFLOP/s (%d x %d x %d, float32, best of %.0f s)%n", rate, PROBE_SIZE,
                     PROBE_SIZE, PROBE_SIZE, probeSeconds);
         }
-        List<ModelConfig> configs = model != null ? List.of(model.config())
-                : cells.stream().map(c -> source == null ? new ModelConfig(c, vocab, inputDim, wordvec, hidden, 0, 1, 2)
-                        : ModelConfig.of(c, source.vocab(), source.shard().featureDim(), wordvec, hidden))
-                        .toList();
-        for (ModelConfig config : configs) {
-            Tensor params = model != null ? model.checkpoint().params().copy(type)
-                    : CaptioningModel.initialParams(config, type, 1);
+        List<CaptionSpec> configs = model != null ? List.of(model.config()) : cells.stream().map(c -> source == null
+                ? spec(c, vocab, inputDim, 0, 1, 2)
+                : spec(c, source.vocab().size(), source.shard().featureDim(), source.vocab().nullIdx(),
+                        source.vocab().startIdx(), source.vocab().endIdx())).toList();
+        for (CaptionSpec config : configs) {
+            Tensor params = model != null ? model.checkpoint().params().copy(type) : config.initialParams(type, 1);
             BenchBatch batch = source != null ? source.batch(batchSize, type)
                     : BenchBatch.random(config, batchSize, captionLength, type);
-            CaptioningModel timed = new CaptioningModel(config, params);
+            CaptionGenerator<?> timed = config.newModel(params);
             if (writeRef != null) {
-                NpyFiles.write(java.nio.file.Path.of(writeRef), timed, batch);   // before the steps change params
+                if (!(timed instanceof CaptioningModel rnn)) {
+                    throw new BadInputException("--write-ref writes cs231n's CaptioningRNN parameters; the libtorch "
+                            + "peer has no transformer, so expected an rnn or lstm model");
+                }
+                NpyFiles.write(java.nio.file.Path.of(writeRef), rnn, batch);   // before the steps change params
             }
             double captionsPerSecond = measure(timed, batch);
             double flops = config.flopsPerCaption(batch.captionLength() - 1);
             double gflops = captionsPerSecond * flops / 1e9;
+            // The transformer's line names its sizes: its FLOPs depend on L, F and T as well as the widths.
+            String label = config instanceof TransformerConfig ? config.summary() + ")" : config.cell().label();
             System.out.printf("%-4s %8.1f captions/s  %7.1f GFLOP/s%s  (%.3g FLOP/caption, %.1f ms/step, N=%d, %s, %s, %s)%n",
-                    config.cell().label(), captionsPerSecond, gflops,
+                    label, captionsPerSecond, gflops,
                     Double.isNaN(rate) ? "" : String.format(" = %.2f of SGEMM", gflops / rate), flops,
                     1000.0 * batchSize / captionsPerSecond, batchSize, type.label(),
                     model != null ? "parameters of " + init : "fresh initialisation", batch.describe());
         }
         return 0;
+    }
+
+    /** The model the size flags describe for {@code cell}, with the given vocabulary and special tokens. */
+    private CaptionSpec spec(CellType cell, int v, int d, int nullIdx, int startIdx, int endIdx) {
+        if (cell == CellType.TRANSFORMER) {
+            return new TransformerConfig(v, d, wordvec, ffn, layers, heads, TransformerConfig.DEFAULT_ACTIVATION, 0,
+                    Math.max(TransformerConfig.DEFAULT_MAX_LENGTH, captionLength - 1), nullIdx, startIdx, endIdx);
+        }
+        return new ModelConfig(cell, v, d, wordvec, hidden, nullIdx, startIdx, endIdx);
     }
 
     /** Side of the square SGEMM that the rate probe times: large enough for OpenBLAS's peak, a few ms a call. */
@@ -167,7 +204,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Captions per second of training steps on one batch. */
-    private double measure(CaptioningModel model, BenchBatch batch) {
+    private double measure(CaptionGenerator<?> model, BenchBatch batch) {
         UpdateRule adam = UpdateRuleType.ADAM.create(model.layout().size(), model.dtype());
         Tensor grads = model.layout().zeros(model.dtype());
         for (int i = 0; i < warmup; i++) {
@@ -184,7 +221,7 @@ final class BenchCommand implements Callable<Integer> {
         return steps * (double) batch.size() / elapsed;
     }
 
-    private void step(CaptioningModel model, UpdateRule adam, Tensor grads, BenchBatch batch) {
+    private void step(CaptionGenerator<?> model, UpdateRule adam, Tensor grads, BenchBatch batch) {
         grads.fill(0);
         model.loss(batch.features(), batch.captions(), batch.captionLength(), grads);
         adam.update(model.params(), grads, 5e-3);

@@ -1,8 +1,8 @@
 package captioner.eval;
 
 import captioner.BadInputException;
-import captioner.model.CaptioningModel;
-import captioner.model.DecoderState;
+import captioner.model.CaptionGenerator;
+import captioner.model.DecodingState;
 import captioner.model.LogSoftmax;
 import captioner.tensor.Tensor;
 
@@ -56,20 +56,22 @@ public record BeamSearch(int beamSize, double lengthPenalty, int maxLength) impl
     }
 
     @Override
-    public Caption[] decode(CaptioningModel model, Tensor features, int[] imageIdxs) {
+    public <S extends DecodingState<S>> Caption[] decode(CaptionGenerator<S> model, Tensor features,
+                                                         int[] imageIdxs) {
         int images = features.dim(0);
         int k = beamSize;
         int v = model.config().vocabSize();
         int end = model.config().endIdx();
         int start = model.config().startIdx();
-        Caption[] best = new Greedy(maxLength).decode(model, features, imageIdxs);
+        int steps = steps(model);
+        Caption[] best = new Greedy(steps).decode(model, features, imageIdxs);
 
         // Image i owns rows i*k .. i*k+k-1; every row starts from the image's <START> state.
         int[] rows = new int[images * k];
         for (int r = 0; r < rows.length; r++) {
             rows[r] = r / k;
         }
-        DecoderState state = model.startDecoding(features).select(rows);
+        S state = model.startDecoding(features).select(rows);
         int[] words = new int[images * k];
         Arrays.fill(words, start);
         List<List<Hypothesis>> live = new ArrayList<>(images);
@@ -79,7 +81,7 @@ public record BeamSearch(int beamSize, double lengthPenalty, int maxLength) impl
         boolean[] done = new boolean[images];
         int open = images;
         int[] top = new int[Math.min(k + 1, v)];
-        for (int t = 0; t < maxLength && open > 0; t++) {
+        for (int t = 0; t < steps && open > 0; t++) {
             Tensor scores = model.decodeStep(state, words);
             double[] logp = LogSoftmax.rows(scores);
             int[] parents = new int[images * k];
@@ -114,14 +116,14 @@ public record BeamSearch(int beamSize, double lengthPenalty, int maxLength) impl
                     }
                     int[] extended = Arrays.copyOf(prefix, prefix.length + 1);
                     extended[prefix.length] = c.word();
-                    if (t == maxLength - 1) {
+                    if (t == steps - 1) {
                         best[i] = better(best[i], new Caption(extended, false, c.logProb()));
                     } else {
                         parents[i * k + next.size()] = i * k + c.slot();
                         next.add(new Hypothesis(extended, c.logProb()));
                     }
                 }
-                if (next.isEmpty() || !canImprove(next, best[i])) {
+                if (next.isEmpty() || !canImprove(next, best[i], steps)) {
                     done[i] = true;
                     open--;
                     continue;
@@ -142,9 +144,9 @@ public record BeamSearch(int beamSize, double lengthPenalty, int maxLength) impl
     }
 
     /** Whether some live hypothesis could still finish with a better score than {@code best}. */
-    private boolean canImprove(List<Hypothesis> live, Caption best) {
+    private boolean canImprove(List<Hypothesis> live, Caption best, int steps) {
         double bestScore = best.score(lengthPenalty);
-        double longest = lengthPenalty == 0 ? 1 : Math.pow(maxLength, lengthPenalty);
+        double longest = lengthPenalty == 0 ? 1 : Math.pow(steps, lengthPenalty);
         for (Hypothesis h : live) {
             if (h.logProb() / longest > bestScore) {
                 return true;

@@ -1,9 +1,10 @@
 package captioner.eval;
 
-import captioner.model.CaptioningModel;
+import captioner.model.CaptionGenerator;
+import captioner.model.DecodingState;
 import captioner.tensor.Tensor;
 
-/** cs231n's greedy {@code sample}: each step takes the highest-scoring word; {@link CaptioningModel#sample} itself. */
+/** cs231n's greedy {@code sample}: each step takes the highest-scoring word; {@link CaptionGenerator#sample} itself. */
 public record Greedy(int maxLength) implements Decoder {
 
     public Greedy {
@@ -11,13 +12,15 @@ public record Greedy(int maxLength) implements Decoder {
     }
 
     @Override
-    public Caption[] decode(CaptioningModel model, Tensor features, int[] imageIdxs) {
+    public <S extends DecodingState<S>> Caption[] decode(CaptionGenerator<S> model, Tensor features,
+                                                         int[] imageIdxs) {
         int n = features.dim(0);
         double[] logProbs = new double[n];
-        int[] rows = model.sample(features, maxLength, logProbs);
+        int steps = steps(model);
+        int[] rows = model.sample(features, steps, logProbs);
         Caption[] out = new Caption[n];
         for (int i = 0; i < n; i++) {
-            out[i] = Decoder.captionOfRow(rows, i, maxLength, model.config().endIdx(), logProbs[i]);
+            out[i] = Decoder.captionOfRow(rows, i, steps, model.config().endIdx(), logProbs[i]);
         }
         return out;
     }

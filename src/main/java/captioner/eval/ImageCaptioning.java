@@ -2,8 +2,8 @@ package captioner.eval;
 
 import captioner.data.SparkJobs;
 import captioner.data.raw.FeatureColumn;
-import captioner.model.CaptioningModel;
-import captioner.model.ModelConfig;
+import captioner.model.CaptionGenerator;
+import captioner.model.CaptionSpec;
 import captioner.model.Vocabulary;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
@@ -72,7 +72,7 @@ public final class ImageCaptioning {
      * @param params the model's parameters (V, D, W, H as {@code config})
      */
     public static Result run(SparkSession spark, Dataset<Row> input, String idCol, String featuresCol,
-                             ModelConfig config, Tensor params, Vocabulary vocab, Decoder decoder, String where) {
+                             CaptionSpec config, Tensor params, Vocabulary vocab, Decoder decoder, String where) {
         FeatureColumn.columnIndex(input.schema(), idCol, where);
         Dataset<Row> two = input.select(input.col(idCol), input.col(featuresCol));
         FeatureColumn features = FeatureColumn.of(two.schema(), featuresCol, where);
@@ -103,7 +103,7 @@ public final class ImageCaptioning {
      *
      * @param seedKeys per row, what seeds its temperature sampling ({@link #seedKey})
      */
-    public static Caption[] decodeBatch(CaptioningModel model, Decoder decoder, DType dtype, List<float[]> rows,
+    public static Caption[] decodeBatch(CaptionGenerator<?> model, Decoder decoder, DType dtype, List<float[]> rows,
                                         int[] seedKeys) {
         int n = rows.size();
         int d = model.config().inputDim();
@@ -131,13 +131,13 @@ public final class ImageCaptioning {
     private static final class Task implements FlatMapFunction<Iterator<Tuple2<Row, Long>>, Row> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<Object> params;
-        private final ModelConfig config;
+        private final CaptionSpec config;
         private final DType dtype;
         private final Vocabulary vocab;
         private final Decoder decoder;
         private final FeatureColumn features;
 
-        Task(Broadcast<Object> params, ModelConfig config, DType dtype, Vocabulary vocab, Decoder decoder,
+        Task(Broadcast<Object> params, CaptionSpec config, DType dtype, Vocabulary vocab, Decoder decoder,
              FeatureColumn features) {
             this.params = params;
             this.config = config;
@@ -152,7 +152,7 @@ public final class ImageCaptioning {
             Object value = params.value();
             Tensor p = value instanceof float[] f ? Tensor.wrap(f, f.length)
                     : Tensor.wrap((double[]) value, ((double[]) value).length);
-            CaptioningModel model = new CaptioningModel(config, p);
+            CaptionGenerator<?> model = config.newModel(p);
             int d = config.inputDim();
             List<Row> out = new ArrayList<>();
             List<Object> ids = new ArrayList<>();
@@ -180,7 +180,7 @@ public final class ImageCaptioning {
             return out.iterator();
         }
 
-        private void decode(CaptioningModel model, List<Object> ids, List<Long> positions, List<float[]> batch,
+        private void decode(CaptionGenerator<?> model, List<Object> ids, List<Long> positions, List<float[]> batch,
                             List<Row> out) {
             int n = batch.size();
             int[] keys = new int[n];

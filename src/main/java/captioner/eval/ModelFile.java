@@ -5,7 +5,7 @@ import captioner.data.TrainingData;
 import captioner.io.LocalCopy;
 import captioner.io.Location;
 import captioner.model.Checkpoint;
-import captioner.model.ModelConfig;
+import captioner.model.CaptionSpec;
 import captioner.model.ModelFit;
 import captioner.tensor.DType;
 import captioner.train.RunLayout;
@@ -44,11 +44,11 @@ public record ModelFile(String flag, String path, Checkpoint checkpoint) {
         return flag + " " + path;
     }
 
-    /** The recurrent model's sizes; a transformer is refused here until eval's decoders take it. */
-    public ModelConfig config() {
-        if (!(checkpoint.model() instanceof ModelConfig c)) {
-            throw new BadInputException(source() + " holds a " + checkpoint.model().cell().label() + "; sampling and "
-                    + "evaluation take rnn and lstm models only so far");
+    /** The captioning model's sizes and special tokens (rnn, lstm or transformer); any other model is refused. */
+    public CaptionSpec config() {
+        if (!(checkpoint.model() instanceof CaptionSpec c)) {
+            throw new BadInputException(source() + " holds a " + checkpoint.model().cell().label() + ", which does "
+                    + "not generate captions; sampling and evaluation take rnn, lstm and transformer models");
         }
         return c;
     }

@@ -5,8 +5,8 @@ import captioner.data.CaptionShard;
 import captioner.data.ImageCaptions;
 import captioner.data.SparkJobs;
 import captioner.data.TrainingData;
-import captioner.model.CaptioningModel;
-import captioner.model.ModelConfig;
+import captioner.model.CaptionGenerator;
+import captioner.model.CaptionSpec;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -263,14 +263,14 @@ public final class SplitEvaluation {
         private static final long serialVersionUID = 1L;
 
         private final Broadcast<Object> params;
-        private final ModelConfig config;
+        private final CaptionSpec config;
         private final DType dtype;
         private final List<Decoder> decoders;
         private final int lastImage;
         private final boolean withLoss;
         private final BleuTokens tokens;
 
-        PartitionTask(Broadcast<Object> params, ModelConfig config, DType dtype, List<Decoder> decoders, int lastImage,
+        PartitionTask(Broadcast<Object> params, CaptionSpec config, DType dtype, List<Decoder> decoders, int lastImage,
                       boolean withLoss, BleuTokens tokens) {
             this.params = params;
             this.config = config;
@@ -304,7 +304,7 @@ public final class SplitEvaluation {
             Object value = params.value();
             Tensor p = value instanceof float[] f ? Tensor.wrap(f, f.length)
                     : Tensor.wrap((double[]) value, ((double[]) value).length);
-            CaptioningModel model = new CaptioningModel(config, p);
+            CaptionGenerator<?> model = config.newModel(p);
             int d = shard.featureDim();
             int l = shard.captionLength();
             int[] rows = IntStream.range(0, shard.numImages()).filter(r -> shard.imageIdxs()[r] <= lastImage).toArray();
@@ -362,7 +362,7 @@ public final class SplitEvaluation {
         }
 
         /** Sums cs231n's loss and counts the predicted words over the selected images' caption rows. */
-        private void addLoss(CaptioningModel model, CaptionShard shard, Caption[][] byRow, PartitionResult out) {
+        private void addLoss(CaptionGenerator<?> model, CaptionShard shard, Caption[][] byRow, PartitionResult out) {
             int l = shard.captionLength();
             int d = shard.featureDim();
             int[] captionImage = shard.captionImage();
@@ -383,7 +383,7 @@ public final class SplitEvaluation {
                         }
                     }
                 }
-                out.lossSum += model.lossSum(features, batch, l, null);
+                out.lossSum += model.lossSum(features, batch, l, null, null);
                 out.lossCaptions += n;
             }
         }

@@ -1,8 +1,8 @@
 package captioner.eval;
 
 import captioner.BadInputException;
-import captioner.model.CaptioningModel;
-import captioner.model.DecoderState;
+import captioner.model.CaptionGenerator;
+import captioner.model.DecodingState;
 import captioner.model.LogSoftmax;
 import captioner.tensor.Tensor;
 
@@ -28,7 +28,8 @@ public record TemperatureSampling(double temperature, long seed, int maxLength) 
     }
 
     @Override
-    public Caption[] decode(CaptioningModel model, Tensor features, int[] imageIdxs) {
+    public <S extends DecodingState<S>> Caption[] decode(CaptionGenerator<S> model, Tensor features,
+                                                         int[] imageIdxs) {
         int n = features.dim(0);
         if (imageIdxs.length != n) {
             throw new IllegalArgumentException("imageIdxs: expected " + n + " entries but got " + imageIdxs.length);
@@ -39,16 +40,17 @@ public record TemperatureSampling(double temperature, long seed, int maxLength) 
         for (int i = 0; i < n; i++) {
             rng[i] = new SplittableRandom(mix(seed, imageIdxs[i]));
         }
-        DecoderState state = model.startDecoding(features);
+        S state = model.startDecoding(features);
         int[] words = new int[n];
         Arrays.fill(words, model.config().startIdx());
-        int[][] emitted = new int[n][maxLength];
+        int steps = steps(model);
+        int[][] emitted = new int[n][steps];
         int[] length = new int[n];
         boolean[] ended = new boolean[n];
         double[] logProb = new double[n];
         double[] p = new double[v];
         int open = n;
-        for (int t = 0; t < maxLength && open > 0; t++) {
+        for (int t = 0; t < steps && open > 0; t++) {
             Tensor scores = model.decodeStep(state, words);
             for (int i = 0; i < n; i++) {
                 if (ended[i]) {

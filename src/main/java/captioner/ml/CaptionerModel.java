@@ -11,9 +11,9 @@ import captioner.eval.SampleLines;
 import captioner.eval.TemperatureSampling;
 import captioner.io.LocalCopy;
 import captioner.io.Location;
-import captioner.model.CaptioningModel;
+import captioner.model.CaptionGenerator;
 import captioner.model.Checkpoint;
-import captioner.model.ModelConfig;
+import captioner.model.CaptionSpec;
 import captioner.model.Vocabulary;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
@@ -267,9 +267,9 @@ public final class CaptionerModel extends Model<CaptionerModel> implements MLWri
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Tensor params = checkpoint.params();
         Broadcast<float[]> shipped = jsc.broadcast(params.floatStorage());
-        if (!(checkpoint.model() instanceof ModelConfig model)) {
+        if (!(checkpoint.model() instanceof CaptionSpec model)) {
             throw new BadInputException("CaptionerModel " + uid() + " holds a " + checkpoint.model().cell().label()
-                    + "; transform takes rnn and lstm models only so far");
+                    + ", which does not generate captions; transform takes rnn, lstm and transformer models");
         }
         Partition task = new Partition(shipped, model, checkpoint.vocab(), decoder(), features, idIndex);
         return df.mapPartitions(task::call, Encoders.row(out));
@@ -279,13 +279,13 @@ public final class CaptionerModel extends Model<CaptionerModel> implements MLWri
     private static final class Partition implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
         private final Broadcast<float[]> params;
-        private final ModelConfig config;
+        private final CaptionSpec config;
         private final Vocabulary vocab;
         private final Decoder decoder;
         private final FeatureColumn features;
         private final int idIndex;
 
-        Partition(Broadcast<float[]> params, ModelConfig config, Vocabulary vocab, Decoder decoder,
+        Partition(Broadcast<float[]> params, CaptionSpec config, Vocabulary vocab, Decoder decoder,
                   FeatureColumn features, int idIndex) {
             this.params = params;
             this.config = config;
@@ -297,7 +297,7 @@ public final class CaptionerModel extends Model<CaptionerModel> implements MLWri
 
         Iterator<Row> call(Iterator<Row> in) {
             float[] p = params.value();
-            CaptioningModel model = new CaptioningModel(config, Tensor.wrap(p, p.length));
+            CaptionGenerator<?> model = config.newModel(Tensor.wrap(p, p.length));
             List<Row> out = new ArrayList<>();
             List<Row> rows = new ArrayList<>();
             List<float[]> batch = new ArrayList<>();
@@ -321,7 +321,7 @@ public final class CaptionerModel extends Model<CaptionerModel> implements MLWri
             return out.iterator();
         }
 
-        private void decode(CaptioningModel model, List<Row> rows, List<float[]> batch, List<Row> out) {
+        private void decode(CaptionGenerator<?> model, List<Row> rows, List<float[]> batch, List<Row> out) {
             int[] keys = new int[rows.size()];
             for (int i = 0; i < keys.length; i++) {
                 keys[i] = idIndex >= 0 ? ImageCaptioning.seedKey(rows.get(i).get(idIndex))

@@ -20,14 +20,12 @@ import java.util.Random;
  * masked temporal softmax loss. Parameters live in one flat vector laid out by {@link ParamLayout}.
  * The loss does no work on what the mask throws away: captions are packed by length ({@link PackedCaptions}), so
  * ended captions leave the recurrence and {@code <NULL>} targets are never scored.
- * Captions are generated one word at a time through {@link #startDecoding} and {@link #decodeStep}, which greedy
- * {@link #sample} and the decoders of {@code captioner.eval} share.
+ * Captions are generated one word at a time through {@link #startDecoding} and {@link #decodeStep}
+ * ({@link CaptionGenerator}).
  * An instance keeps the buffers of its last batch, so it serves one thread at a time.
  */
-public final class CaptioningModel implements TrainableModel {
+public final class CaptioningModel extends FlatParamModel implements CaptionGenerator<DecoderState> {
     private final ModelConfig config;
-    private final ParamLayout layout;
-    private Tensor params;
 
     private final Affine projection = new Affine();
     private final WordEmbedding embedding = new WordEmbedding();
@@ -44,10 +42,9 @@ public final class CaptioningModel implements TrainableModel {
 
     /** A model over existing parameters {@code params} (flat, {@link ParamLayout#size()} long); no copy. */
     public CaptioningModel(ModelConfig config, Tensor params) {
+        super(new ParamLayout(config), params);
         this.config = config;
-        this.layout = new ParamLayout(config);
         this.recurrent = config.cell().newLayer();
-        setParams(params);
     }
 
     /** A model with cs231n's initialisation drawn from {@code seed}. */
@@ -78,35 +75,9 @@ public final class CaptioningModel implements TrainableModel {
         return flat;
     }
 
+    @Override
     public ModelConfig config() {
         return config;
-    }
-
-    @Override
-    public ParamLayout layout() {
-        return layout;
-    }
-
-    public DType dtype() {
-        return params.dtype();
-    }
-
-    /** The flat parameter vector (shared, not a copy). */
-    @Override
-    public Tensor params() {
-        return params;
-    }
-
-    /** Points the model at another flat parameter vector, e.g. this iteration's broadcast. */
-    @Override
-    public void setParams(Tensor params) {
-        Shapes.require("params", params, layout.size());
-        this.params = params;
-    }
-
-    /** The view of parameter {@code name}. */
-    public Tensor param(String name) {
-        return layout.view(params, name);
     }
 
     /**
@@ -138,13 +109,13 @@ public final class CaptioningModel implements TrainableModel {
         int n = checkBatch(features, captions, captionLength);
         if (grads != null) {
             Shapes.require("grads", grads, layout.size());
-            Shapes.requireDType("grads", grads, params.dtype());
+            Shapes.requireDType("grads", grads, dtype());
         }
         PackedCaptions packed = PackedCaptions.of(captions, n, captionLength, config.nullIdx());
         if (packed.outputRows.length == 0) {
             return 0;   // every target is <NULL>: no loss and no gradient
         }
-        DType dtype = params.dtype();
+        DType dtype = dtype();
         Kernels k = Kernels.of(dtype);
         int p = packed.steps.rows();
         int hidden = config.hiddenDim();
@@ -201,61 +172,7 @@ public final class CaptioningModel implements TrainableModel {
     /** Checks shapes, dtype and word range of a batch; returns N. */
     private int checkBatch(Tensor features, int[] captions, int captionLength) {
         return CaptionBatch.check(features, captions, captionLength, config.inputDim(), config.vocabSize(),
-                params.dtype());
-    }
-
-    /**
-     * cs231n's greedy {@code sample}: the first input is {@code <START>}, each step feeds back the
-     * highest-scoring word (the first on ties), the LSTM cell state starts at zero. Once a row emits
-     * {@code <END>} the rest of that row is {@code <NULL>}.
-     *
-     * @param features (N, D)
-     * @return N rows of {@code maxLength} word indices, row-major; the first is the first sampled word
-     */
-    public int[] sample(Tensor features, int maxLength) {
-        return sample(features, maxLength, null);
-    }
-
-    /**
-     * {@link #sample(Tensor, int)} that also writes into {@code logProbs} (N, unless null) each row's summed
-     * log-probability of the words it emitted, {@code <END>} included when emitted.
-     */
-    public int[] sample(Tensor features, int maxLength, double[] logProbs) {
-        if (maxLength < 1) {
-            throw new IllegalArgumentException("maxLength: expected at least 1 but got " + maxLength);
-        }
-        DecoderState state = startDecoding(features);
-        int n = state.rows();
-        if (logProbs != null && logProbs.length != n) {
-            throw new IllegalArgumentException("logProbs: expected " + n + " entries but got " + logProbs.length);
-        }
-        Kernels k = Kernels.of(params.dtype());
-        int[] words = new int[n];
-        Arrays.fill(words, config.startIdx());
-        int[] out = new int[n * maxLength];
-        Arrays.fill(out, config.nullIdx());
-        if (logProbs != null) {
-            Arrays.fill(logProbs, 0);
-        }
-        boolean[] done = new boolean[n];
-        int open = n;
-        for (int t = 0; t < maxLength && open > 0; t++) {
-            Tensor scores = decodeStep(state, words);
-            k.argmaxRows(scores, words);
-            for (int i = 0; i < n; i++) {
-                if (!done[i]) {
-                    out[i * maxLength + t] = words[i];
-                    if (logProbs != null) {
-                        logProbs[i] += LogSoftmax.at(scores, i, words[i]);
-                    }
-                    if (words[i] == config.endIdx()) {
-                        done[i] = true;
-                        open--;
-                    }
-                }
-            }
-        }
-        return out;
+                dtype());
     }
 
     /**
@@ -264,16 +181,17 @@ public final class CaptioningModel implements TrainableModel {
      *
      * @param features (N, D)
      */
+    @Override
     public DecoderState startDecoding(Tensor features) {
         Shapes.requireRank("features", features, 2, "(N, D)");
         int n = features.dim(0);
         Shapes.require("features", features, n, config.inputDim());
-        Shapes.requireDType("features", features, params.dtype());
+        Shapes.requireDType("features", features, dtype());
         if (config.startIdx() < 0 || config.endIdx() < 0) {
             throw new IllegalStateException("decoding needs <START> and <END> in the vocabulary");
         }
-        Tensor h = projection.forward(features, param("W_proj"), param("b_proj")).copy(params.dtype());
-        Tensor c = recurrent instanceof Lstm ? Tensor.zeros(params.dtype(), n, config.hiddenDim()) : null;
+        Tensor h = projection.forward(features, param("W_proj"), param("b_proj")).copy(dtype());
+        Tensor c = recurrent instanceof Lstm ? Tensor.zeros(dtype(), n, config.hiddenDim()) : null;
         return new DecoderState(h, c);
     }
 
@@ -282,6 +200,7 @@ public final class CaptioningModel implements TrainableModel {
      * place by one recurrent step, and returns the scores of the next word, (N, V). The scores are a buffer this
      * model reuses on its next call; {@link LogSoftmax} turns them into log-probabilities.
      */
+    @Override
     public Tensor decodeStep(DecoderState state, int[] previousWords) {
         if (previousWords.length != state.rows()) {
             throw new IllegalArgumentException("previousWords: expected one word for each of the state's "

@@ -20,13 +20,12 @@ import captioner.tensor.Tensor;
  * cs231n's embedding has {@code padding_idx = <NULL>}, so the {@code <NULL>} row's gradient is always 0.
  * An instance keeps the buffers of its last batch, so it serves one thread at a time.
  */
-public final class CaptioningTransformer implements TrainableModel {
+public final class CaptioningTransformer extends FlatParamModel
+        implements CaptionGenerator<TransformerDecoderState> {
     /** The dropout site of the embedding (the layers' sites follow it). */
     private static final int EMBEDDING_SITE = 0;
 
     private final TransformerConfig config;
-    private final ParamLayout layout;
-    private Tensor params;
 
     private final Linear visualProjection = new Linear();
     private final WordEmbedding embedding = new WordEmbedding();
@@ -44,44 +43,19 @@ public final class CaptioningTransformer implements TrainableModel {
 
     /** A model over existing parameters {@code params} (flat, the layout's size); no copy. */
     public CaptioningTransformer(TransformerConfig config, Tensor params) {
+        super(config.layout(), params);
         this.config = config;
-        this.layout = config.layout();
-        this.positions = new PositionalEncoding(config.wordvecDim(), config.maxLength(), params.dtype());
+        this.positions = new PositionalEncoding(config.wordvecDim(), config.maxLength(), dtype());
         this.embeddingDropout = new Dropout(config.dropout());
         this.layers = new DecoderLayer[config.layers()];
         for (int l = 0; l < layers.length; l++) {
             layers[l] = new DecoderLayer(config, l);
         }
-        setParams(params);
     }
 
+    @Override
     public TransformerConfig config() {
         return config;
-    }
-
-    @Override
-    public ParamLayout layout() {
-        return layout;
-    }
-
-    public DType dtype() {
-        return params.dtype();
-    }
-
-    @Override
-    public Tensor params() {
-        return params;
-    }
-
-    @Override
-    public void setParams(Tensor params) {
-        Shapes.require("params", params, layout.size());
-        this.params = params;
-    }
-
-    /** The view of parameter {@code name}. */
-    public Tensor param(String name) {
-        return layout.view(params, name);
     }
 
     /** The loss averaged over the N captions, without dropout (as cs231n's {@code loss} at dropout 0). */
@@ -99,12 +73,12 @@ public final class CaptioningTransformer implements TrainableModel {
                         double scale) {
         if (grads != null) {
             Shapes.require("grads", grads, layout.size());
-            Shapes.requireDType("grads", grads, params.dtype());
+            Shapes.requireDType("grads", grads, dtype());
         }
         int n = features.dim(0);
         int t = captionLength - 1;
         int w = config.wordvecDim();
-        DType dtype = params.dtype();
+        DType dtype = dtype();
         Tensor scores = forward(features, captions, captionLength, dropout);
         // The gradient overwrites the scores in place: the (N·T, V) block is the largest activation.
         double loss = TemporalSoftmaxLoss.forwardBackward(scores, wordsOut, mask, scale, scores);
@@ -138,13 +112,17 @@ public final class CaptioningTransformer implements TrainableModel {
      *
      * @param features (N, D)
      */
+    @Override
     public TransformerDecoderState startDecoding(Tensor features) {
         Shapes.requireRank("features", features, 2, "(N, D)");
+        if (config.startIdx() < 0 || config.endIdx() < 0) {
+            throw new IllegalStateException("decoding needs <START> and <END> in the vocabulary");
+        }
         int n = features.dim(0);
         Shapes.require("features", features, n, config.inputDim());
-        Shapes.requireDType("features", features, params.dtype());
+        Shapes.requireDType("features", features, dtype());
         int w = config.wordvecDim();
-        DType dtype = params.dtype();
+        DType dtype = dtype();
         Tensor memory = new Linear().forward(features, param("visual_projection.weight"), param("visual_projection.bias"))
                 .copy(dtype);
         int l = layers.length;
@@ -167,6 +145,7 @@ public final class CaptioningTransformer implements TrainableModel {
      * its keys and values to the cache, and returns the scores of the next word, (N, V), a new tensor. Without
      * dropout; equal to the full forward's scores at that position (a test checks it).
      */
+    @Override
     public Tensor decodeStep(TransformerDecoderState state, int[] previousWords) {
         int n = state.rows();
         if (previousWords.length != n) {
@@ -178,7 +157,7 @@ public final class CaptioningTransformer implements TrainableModel {
             throw new IllegalArgumentException("the model has " + config.maxLength() + " positions; all are fed");
         }
         int w = config.wordvecDim();
-        DType dtype = params.dtype();
+        DType dtype = dtype();
         Kernels k = Kernels.of(dtype);
         Tensor x = new WordEmbedding().forward(previousWords, param("embedding.weight")).copy(dtype);
         Tensor pe = positions.table().slice(p);
@@ -208,43 +187,6 @@ public final class CaptioningTransformer implements TrainableModel {
     }
 
     /**
-     * cs231n's greedy {@code sample} with the cache: the first input is {@code <START>}, each step feeds back the
-     * highest-scoring word (the first on ties); once a row emits {@code <END>} the rest of it is {@code <NULL>}.
-     *
-     * @return N rows of {@code maxLength} word indices (at most the model's positions), row-major
-     */
-    public int[] sample(Tensor features, int maxLength) {
-        if (maxLength < 1 || maxLength > config.maxLength()) {
-            throw new IllegalArgumentException("maxLength: expected 1 to " + config.maxLength() + " but got " + maxLength);
-        }
-        if (config.startIdx() < 0 || config.endIdx() < 0) {
-            throw new IllegalStateException("decoding needs <START> and <END> in the vocabulary");
-        }
-        TransformerDecoderState state = startDecoding(features);
-        int n = state.rows();
-        int[] words = new int[n];
-        java.util.Arrays.fill(words, config.startIdx());
-        int[] out = new int[n * maxLength];
-        java.util.Arrays.fill(out, config.nullIdx());
-        boolean[] done = new boolean[n];
-        int open = n;
-        Kernels k = Kernels.of(params.dtype());
-        for (int t = 0; t < maxLength && open > 0; t++) {
-            k.argmaxRows(decodeStep(state, words), words);
-            for (int i = 0; i < n; i++) {
-                if (!done[i]) {
-                    out[i * maxLength + t] = words[i];
-                    if (words[i] == config.endIdx()) {
-                        done[i] = true;
-                        open--;
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
      * The scores (N, T, V) of the full forward without dropout for N word prefixes of length T (row-major): what
      * each {@link #decodeStep} must reproduce at its position.
      */
@@ -254,19 +196,19 @@ public final class CaptioningTransformer implements TrainableModel {
         for (int i = 0; i < n; i++) {
             System.arraycopy(prefixes, i * t, captions, i * (t + 1), t);
         }
-        return forward(features, captions, t + 1, null).copy(params.dtype()).reshape(n, t, config.vocabSize());
+        return forward(features, captions, t + 1, null).copy(dtype()).reshape(n, t, config.vocabSize());
     }
 
     /** {@code x·Wᵀ + b} of the Linear named {@code name} (x: (M, in)), a new tensor. */
     private Tensor project(Tensor x, String name) {
-        return new Linear().forward(x, param(name + ".weight"), param(name + ".bias")).copy(params.dtype());
+        return new Linear().forward(x, param(name + ".weight"), param(name + ".bias")).copy(dtype());
     }
 
     /** LN(x + y) of the LayerNorm named {@code name}, a new tensor. */
     private Tensor norm(Tensor x, Tensor y, String name) {
-        Kernels.of(params.dtype()).axpy(1, x, y);
+        Kernels.of(dtype()).axpy(1, x, y);
         return new captioner.nn.LayerNorm().forward(y, param(name + ".weight"), param(name + ".bias"))
-                .copy(params.dtype());
+                .copy(dtype());
     }
 
     /**
@@ -279,7 +221,7 @@ public final class CaptioningTransformer implements TrainableModel {
         int heads = config.heads();
         int dh = w / heads;
         double scale = 1 / Math.sqrt(dh);
-        Tensor out = Tensor.zeros(params.dtype(), n, w);
+        Tensor out = Tensor.zeros(dtype(), n, w);
         double[] scores = new double[length];
         for (int i = 0; i < n; i++) {
             Tensor ki = keys.slice(i);
@@ -326,7 +268,7 @@ public final class CaptioningTransformer implements TrainableModel {
             causal = MultiHeadAttention.causalMask(t);
         }
         for (DecoderLayer layer : layers) {
-            x = layer.forward(x, memory, causal, layout, params, dropout);
+            x = layer.forward(x, memory, causal, layout, params(), dropout);
         }
         return output.forward(x, param("output.weight"), param("output.bias")).reshape(n * t, config.vocabSize());
     }
@@ -352,7 +294,7 @@ public final class CaptioningTransformer implements TrainableModel {
     /** Checks shapes, dtype, length and word range of a batch; returns N. */
     private int checkBatch(Tensor features, int[] captions, int captionLength) {
         int n = CaptionBatch.check(features, captions, captionLength, config.inputDim(), config.vocabSize(),
-                params.dtype());
+                dtype());
         if (captionLength - 1 > config.maxLength()) {
             throw new IllegalArgumentException("captions of " + captionLength + " words feed " + (captionLength - 1)
                     + " positions but the model has " + config.maxLength());

@@ -9,7 +9,7 @@ import captioner.tensor.Tensor;
  * {@link CaptioningModel#startDecoding}, advanced in place by {@link CaptioningModel#decodeStep}, and reordered
  * for beams by {@link #select}.
  */
-public final class DecoderState {
+public final class DecoderState implements DecodingState<DecoderState> {
     private final Tensor h;
     private final Tensor c;
 
@@ -19,7 +19,7 @@ public final class DecoderState {
         this.c = c;
     }
 
-    /** N, the captions being decoded. */
+    @Override
     public int rows() {
         return h.dim(0);
     }
@@ -34,10 +34,7 @@ public final class DecoderState {
         return c;
     }
 
-    /**
-     * A new state whose row i is a copy of this state's row {@code rows[i]}: how a beam search keeps the parents
-     * of the hypotheses it extends (a parent kept twice appears twice). This state is unchanged.
-     */
+    @Override
     public DecoderState select(int[] rows) {
         int n = rows();
         for (int i = 0; i < rows.length; i++) {

@@ -12,7 +12,7 @@ import captioner.tensor.Tensor;
  * as in the cs231n parity checks; sampling needs them.
  */
 public record ModelConfig(CellType cell, int vocabSize, int inputDim, int wordvecDim, int hiddenDim,
-                          int nullIdx, int startIdx, int endIdx) implements ModelSpec {
+                          int nullIdx, int startIdx, int endIdx) implements CaptionSpec {
 
     public ModelConfig {
         if (cell == null || !cell.recurrent()) {
@@ -59,6 +59,7 @@ public record ModelConfig(CellType cell, int vocabSize, int inputDim, int wordve
      * input and hidden products with both their gradients (6·T·gH·(W + H), g = 4 gates for the LSTM),
      * and the vocabulary scores with both gradients (6·T·H·V). Elementwise work is not counted.
      */
+    @Override
     public double flopsPerCaption(int steps) {
         double h = hiddenDim;
         double gh = cell.gates * h;

@@ -22,7 +22,7 @@ import java.util.Random;
  */
 public record TransformerConfig(int vocabSize, int inputDim, int wordvecDim, int ffnDim, int layers, int heads,
                                 Activation.Kind activation, double dropout, int maxLength, int nullIdx, int startIdx,
-                                int endIdx) implements ModelSpec {
+                                int endIdx) implements CaptionSpec {
     public static final int DEFAULT_LAYERS = 2;
     public static final int DEFAULT_HEADS = 4;
     public static final int DEFAULT_FFN = 2048;
@@ -136,6 +136,12 @@ public record TransformerConfig(int vocabSize, int inputDim, int wordvecDim, int
         return flat;
     }
 
+    /** {@link #maxLength}: the positional encoding has that many positions. */
+    @Override
+    public int positions() {
+        return maxLength;
+    }
+
     @Override
     public CaptioningTransformer newModel(Tensor params) {
         return new CaptioningTransformer(this, params);
@@ -161,6 +167,7 @@ public record TransformerConfig(int vocabSize, int inputDim, int wordvecDim, int
      * (6·T·2W²) and its key and value projections of the one memory position (6·2W²), its scores and values
      * (6·2·T·W), the feed-forward block (6·T·2WF); and the output scores (6·T·W·V).
      */
+    @Override
     public double flopsPerCaption(int steps) {
         double t = steps;
         double w = wordvecDim;

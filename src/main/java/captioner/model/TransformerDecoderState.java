@@ -10,7 +10,7 @@ import captioner.tensor.Tensor;
  * unused) and the cross-attention keys and values of the one memory position (N, 1, W), computed once. Each step
  * attends to the cache instead of re-running the prefix, as cs231n's {@code sample} does.
  */
-public final class TransformerDecoderState {
+public final class TransformerDecoderState implements DecodingState<TransformerDecoderState> {
     final Tensor[] keys;
     final Tensor[] values;
     final Tensor[] memoryKeys;
@@ -25,7 +25,7 @@ public final class TransformerDecoderState {
         this.position = position;
     }
 
-    /** N, the captions being decoded. */
+    @Override
     public int rows() {
         return keys[0].dim(0);
     }
@@ -35,7 +35,7 @@ public final class TransformerDecoderState {
         return position;
     }
 
-    /** A new state whose row i copies this state's row {@code rows[i]} (a beam search's parents); this one is unchanged. */
+    @Override
     public TransformerDecoderState select(int[] rows) {
         int n = rows();
         for (int i = 0; i < rows.length; i++) {

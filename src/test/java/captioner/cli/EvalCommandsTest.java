@@ -75,7 +75,8 @@ class EvalCommandsTest {
         return Checkpoint.read(Path.of(model), model, DType.FLOAT32);
     }
 
-    private static List<JsonNode> lines(String text) throws IOException {
+    /** The JSON lines of a command's output. */
+    static List<JsonNode> lines(String text) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (!line.isBlank()) {

@@ -90,6 +90,24 @@ class MainTest {
     }
 
     @Test
+    void benchTimesTheTransformerAndStatesItsFlopsPerCaption() {
+        Object[] r = run("bench", "--cell", "transformer", "--batch-size", "4", "--vocab", "20", "--input-dim", "8",
+                "--wordvec", "8", "--layers", "2", "--heads", "2", "--ffn", "12", "--caption-length", "5",
+                "--warmup", "1", "--seconds", "0.2", "--probe-seconds", "0");
+        assertEquals(0, r[0], (String) r[2]);
+        String out = (String) r[1];
+        double flops = new captioner.model.TransformerConfig(20, 8, 8, 12, 2, 2,
+                captioner.model.TransformerConfig.DEFAULT_ACTIVATION, 0, 50, 0, 1, 2).flopsPerCaption(4);
+        assertTrue(out.matches("(?s).*transformer \\(V=20, D=8, W=8, F=12, L=2, heads=2, gelu, dropout 0\\.0\\) +[0-9.]+ "
+                + "captions/s +[0-9.]+ GFLOP/s.*"), out);
+        assertTrue(out.contains(String.format("(%.3g FLOP/caption", flops)), flops + " in\n" + out);
+        String[] refused = {"--spark times the rnn and lstm loops", "bench", "--cell", "transformer", "--spark"};
+        Object[] s = run(java.util.Arrays.copyOfRange(refused, 1, refused.length));
+        assertEquals(Main.EXIT_BAD_INPUT, s[0], (String) s[2]);
+        assertTrue(((String) s[2]).contains(refused[0]), (String) s[2]);
+    }
+
+    @Test
     void trainRefusesBadFlagsBeforeAnyWork() {
         String[][] cases = {
             {"--batch-size", "-1", "--batch-size: got -1; expected a positive integer"},

@@ -23,7 +23,8 @@ public final class SubnormalCensus {
                 : ModelFile.read("model", args[0], new org.apache.hadoop.conf.Configuration());
         int n = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         BenchBatch.Source source = args[1].equals("random") ? null : BenchBatch.Source.load(args[1], model);
-        ModelConfig config = model != null ? model.config()
+        // An LSTM census: a checkpoint of another family is refused by the cast's message.
+        ModelConfig config = model != null ? (ModelConfig) model.config()
                 : ModelConfig.of(captioner.model.CellType.LSTM, source.vocab(), source.shard().featureDim(), 256, 512);
         Tensor params = model != null ? model.checkpoint().params().copy(DType.FLOAT32)
                 : CaptioningModel.initialParams(config, DType.FLOAT32, 1);
