@@ -4,6 +4,10 @@ import captioner.TestSpark;
 import captioner.model.Checkpoint;
 import captioner.tensor.DType;
 import captioner.data.raw.RawFixtures;
+import captioner.data.table.PrepareCounts;
+import captioner.data.table.TableMetadata;
+import captioner.data.table.TableReader;
+import captioner.io.Location;
 import captioner.data.synthetic.SyntheticDataset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -180,6 +184,26 @@ class PipelineCommandsTest {
                 + "; 1 captions of images without features (first image 4)"), text);
         assertTrue(text.contains("prepared " + out + ": train 2 images, 4 captions; val 1 images, 1 captions "
                 + "(external features × 3)"), text);
+        // The counts are in table.json, per split, for a pipeline to read.
+        JsonNode splits = JSON.readTree(out.resolve("table.json").toFile()).get("splits");
+        assertEquals(JSON.readTree("""
+                {"duplicate_ids": {"count": 1, "first_id": "2"},
+                 "captions_without_features": {"count": 1, "first_id": "4"},
+                 "features_without_captions": {"count": 0, "first_id": null},
+                 "empty_captions": {"count": 1, "first_id": "3"},
+                 "cut_captions": {"count": 1, "first_id": "2"}, "unknown_words": 0}"""),
+                splits.get("train").get("prepare"));
+        assertEquals(JSON.readTree("""
+                {"duplicate_ids": {"count": 0, "first_id": null},
+                 "captions_without_features": {"count": 0, "first_id": null},
+                 "features_without_captions": {"count": 1, "first_id": "3"},
+                 "empty_captions": {"count": 0, "first_id": null},
+                 "cut_captions": {"count": 0, "first_id": null}, "unknown_words": 1}"""),
+                splits.get("val").get("prepare"));
+        TableMetadata meta = TableReader.open(Location.of(out.toString(), spark.sparkContext().hadoopConfiguration()))
+                .metadata();
+        assertEquals(new PrepareCounts.Count(1, "3"), meta.splits().get("val").prepared().featuresWithoutCaptions());
+        assertEquals(1, meta.splits().get("val").prepared().unknownWords());
         ok("train", "--data", out.toString(), "--out", tmp.resolve("run").toString(), "--iterations", "2",
                 "--hidden", "4", "--wordvec", "4", "--batch-size", "2");
 
