@@ -155,7 +155,8 @@ final class PrepareCommand implements Callable<Integer> {
                 columns.idCol, captionCol, columns.featuresCol, vocab, words, minCount, strict);
         String[] lines = SparkSessions.with(master, "captioner prepare", spark -> {
             RawPrepare.Prepared prepared = RawPrepare.read(spark, sources);
-            TableWriter.Summary summary = new TableWriter(spark).write(prepared.data(), out, overwrite);
+            TableWriter.Summary summary = new TableWriter(spark).write(prepared.data(), out, overwrite,
+                    prepared.counts());
             return new String[] {prepared.describe(), summary.describe()};
         });
         System.out.print(lines[0]);

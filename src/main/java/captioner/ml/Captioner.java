@@ -7,6 +7,7 @@ import captioner.data.raw.FeatureTable;
 import captioner.data.raw.RawCaptions;
 import captioner.data.raw.RawPrepare;
 import captioner.data.raw.VocabularyBuilder;
+import captioner.data.table.TableReader;
 import captioner.data.table.TableSchema;
 import captioner.data.table.TableWriter;
 import captioner.io.Location;
@@ -14,14 +15,17 @@ import captioner.model.CellType;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
 import captioner.train.RunLayout;
+import captioner.train.RunLock;
 import captioner.train.TrainConfig;
 import captioner.train.Trainer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
@@ -35,8 +39,10 @@ import org.apache.spark.sql.types.StructType;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -54,6 +60,8 @@ public final class Captioner extends Estimator<CaptionerModel> implements Defaul
     private static final long serialVersionUID = 1L;
     static final String TABLE = "table";
     static final String RUN = "run";
+    /** The precisions {@code train --dtype} takes, as {@link DType#label} spells them. */
+    static final String[] PRECISIONS = Arrays.stream(DType.values()).map(DType::label).toArray(String[]::new);
 
     private final String uid;
     private final Param<String> featuresCol;
@@ -73,6 +81,7 @@ public final class Captioner extends Estimator<CaptionerModel> implements Defaul
     private final DoubleParam clipNorm;
     private final IntParam numPartitions;
     private final Param<String> checkpointDir;
+    private final IntParam checkpointInterval;
     private final IntParam maxWords;
     private final IntParam minWordCount;
 
@@ -95,10 +104,15 @@ public final class Captioner extends Estimator<CaptionerModel> implements Defaul
         maxEpochs = new IntParam(this, "maxEpochs", "epochs (when maxIter is 0)");
         maxIter = new IntParam(this, "maxIter", "iterations; 0: maxEpochs decides");
         seed = new LongParam(this, "seed", "seed of initialisation and minibatches");
-        precision = new Param<>(this, "precision", "float32 or float64");
+        precision = new Param<>(this, "precision", "the arithmetic of training: " + String.join(" or ", PRECISIONS),
+                ParamValidators.inArray(PRECISIONS));
         clipNorm = new DoubleParam(this, "clipNorm", "gradient norm clip; 0: none");
         numPartitions = new IntParam(this, "numPartitions", "partitions; 0: default parallelism");
-        checkpointDir = new Param<>(this, "checkpointDir", "where the table and the run directory go (any Hadoop URI); a second fit resumes there");
+        checkpointDir = new Param<>(this, "checkpointDir", "where the table and the run directory go (any Hadoop "
+                + "URI); a second fit of the same rows resumes there. Empty: a temporary local folder, deleted after "
+                + "the fit (local mode)");
+        checkpointInterval = new IntParam(this, "checkpointInterval", "iterations between checkpoints in checkpointDir",
+                ParamValidators.gtEq(1));
         maxWords = new IntParam(this, "maxWords", "vocabulary words besides the 4 special tokens");
         minWordCount = new IntParam(this, "minWordCount", "least count of a vocabulary word");
         setDefault(featuresCol, "features");
@@ -114,10 +128,11 @@ public final class Captioner extends Estimator<CaptionerModel> implements Defaul
         setDefault(maxEpochs, TrainConfig.DEFAULT_EPOCHS);
         setDefault(maxIter, 0);
         setDefault(seed, TrainConfig.DEFAULT_SEED);
-        setDefault(precision, TrainConfig.DEFAULT_DTYPE.toString());
+        setDefault(precision, TrainConfig.DEFAULT_DTYPE.label());
         setDefault(clipNorm, 0.0);
         setDefault(numPartitions, 0);
         setDefault(checkpointDir, "");
+        setDefault(checkpointInterval, TrainConfig.DEFAULT_CHECKPOINT_EVERY);
         setDefault(maxWords, VocabularyBuilder.DEFAULT_MAX_WORDS);
         setDefault(minWordCount, VocabularyBuilder.DEFAULT_MIN_WORD_COUNT);
     }
@@ -149,6 +164,7 @@ public final class Captioner extends Estimator<CaptionerModel> implements Defaul
     public DoubleParam clipNorm() { return clipNorm; }
     public IntParam numPartitions() { return numPartitions; }
     public Param<String> checkpointDir() { return checkpointDir; }
+    public IntParam checkpointInterval() { return checkpointInterval; }
     public IntParam maxWords() { return maxWords; }
     public IntParam minWordCount() { return minWordCount; }
 
@@ -169,6 +185,7 @@ public final class Captioner extends Estimator<CaptionerModel> implements Defaul
     public double getClipNorm() { return (Double) $(clipNorm); }
     public int getNumPartitions() { return (Integer) $(numPartitions); }
     public String getCheckpointDir() { return $(checkpointDir); }
+    public int getCheckpointInterval() { return (Integer) $(checkpointInterval); }
     public int getMaxWords() { return (Integer) $(maxWords); }
     public int getMinWordCount() { return (Integer) $(minWordCount); }
 
@@ -185,10 +202,12 @@ public final class Captioner extends Estimator<CaptionerModel> implements Defaul
     public Captioner setMaxEpochs(int v) { set(maxEpochs, v); return this; }
     public Captioner setMaxIter(int v) { set(maxIter, v); return this; }
     public Captioner setSeed(long v) { set(seed, v); return this; }
-    public Captioner setPrecision(String v) { set(precision, v); return this; }
+    /** float32 or float64, in any case (as {@code train --dtype} takes it). */
+    public Captioner setPrecision(String v) { set(precision, v == null ? null : v.toLowerCase(Locale.ROOT)); return this; }
     public Captioner setClipNorm(double v) { set(clipNorm, v); return this; }
     public Captioner setNumPartitions(int v) { set(numPartitions, v); return this; }
     public Captioner setCheckpointDir(String v) { set(checkpointDir, v); return this; }
+    public Captioner setCheckpointInterval(int v) { set(checkpointInterval, v); return this; }
     public Captioner setMaxWords(int v) { set(maxWords, v); return this; }
     public Captioner setMinWordCount(int v) { set(minWordCount, v); return this; }
     // @formatter:on
@@ -212,38 +231,58 @@ public final class Captioner extends Estimator<CaptionerModel> implements Defaul
     public CaptionerModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema());
         SparkSession spark = dataset.sparkSession();
-        TrainConfig settings = settings(spark);
-        String dir = settings.out().substring(0, settings.out().length() - RUN.length() - 1);
-        Location table = Location.of(dir, spark.sparkContext().hadoopConfiguration()).child(TABLE);
-        if (!table.child(TableSchema.METADATA_FILE).exists()) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        boolean temporary = getCheckpointDir().isEmpty();
+        String dir = temporary ? temporaryFolder() : getCheckpointDir();
+        try {
+            TrainConfig settings = settings(spark, dir);
+            Location table = Location.of(dir, conf).child(TABLE);
             RawPrepare.Prepared prepared = collect(dataset.toDF());
-            new TableWriter(spark).write(prepared.data(), table.uri(), false);
-        }
-        TrainConfig config = settings.toBuilder().data(table.uri()).build();
-        Trainer.checkOutput(config, spark.sparkContext().hadoopConfiguration(), true);
-        try (TrainingData data = TrainingData.open(spark, config.data(), null, null, config.seed())) {
-            Trainer.Input input = new Trainer.Input(data.vocab(), data.shards("train", config.partitions()),
-                    data.featureDim(), data.captionLength());
-            new Trainer(spark, config, input, System.out).run();
-        }
-        CaptionerModel model = CaptionerModel.fromCheckpoint(config.out() + "/" + RunLayout.MODEL);
-        model.setFeaturesCol(getFeaturesCol());
-        if (!getImageIdCol().isEmpty()) {
-            model.setImageIdCol(getImageIdCol());
-        }
-        return model.setParent(this);
-    }
-
-    /** The trainer's settings from the params; the run directory is {@code checkpointDir/run}. */
-    TrainConfig settings(SparkSession spark) {
-        String dir = getCheckpointDir();
-        if (dir.isEmpty()) {
-            try {
-                dir = Files.createTempDirectory("captioner-fit-").toString();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            if (table.child(TableSchema.METADATA_FILE).exists()) {
+                // Resuming: the run there must go on with the rows it started with.
+                String held = TableReader.open(table).metadata().source();
+                if (!held.equals(prepared.data().source())) {
+                    throw new BadInputException("checkpointDir " + dir + " holds the fit of other rows (" + held
+                            + ", these are " + prepared.data().source() + "); expected the same rows and vocabulary "
+                            + "settings to resume that fit, or another checkpointDir");
+                }
+            } else {
+                new TableWriter(spark).write(prepared.data(), table.uri(), false, prepared.counts());
+            }
+            TrainConfig config = settings.toBuilder().data(table.uri()).build();
+            Trainer.checkOutput(config, conf, true);
+            RunLock lock = RunLock.acquire(config.out(), conf, config.resume(), System.out);
+            try (TrainingData data = TrainingData.open(spark, config.data(), null, null, config.seed())) {
+                Trainer.Input input = new Trainer.Input(data.vocab(), data.shards("train", config.partitions()),
+                        data.featureDim(), data.captionLength());
+                new Trainer(spark, config, input, System.out).run();
+            } finally {
+                lock.close();
+            }
+            CaptionerModel model = CaptionerModel.fromCheckpoint(config.out() + "/" + RunLayout.MODEL);
+            model.setFeaturesCol(getFeaturesCol());
+            if (!getImageIdCol().isEmpty()) {
+                model.setImageIdCol(getImageIdCol());
+            }
+            return model.setParent(this);
+        } finally {
+            if (temporary) {
+                // The model is in memory; nothing will resume a fit nobody can name.
+                Location.of(dir, conf).deleteQuietly();
             }
         }
+    }
+
+    private static String temporaryFolder() {
+        try {
+            return Files.createTempDirectory("captioner-fit-").toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a temporary folder for the fit: " + e.getMessage(), e);
+        }
+    }
+
+    /** The trainer's settings from the params; the run directory is {@code dir/run}. */
+    TrainConfig settings(SparkSession spark, String dir) {
         int partitions = getNumPartitions() > 0 ? getNumPartitions() : spark.sparkContext().defaultParallelism();
         return TrainConfig.builder().cell(CellType.parse(getCell())).hidden(getHiddenDim()).wordvec(getWordVecDim())
                 .updateRule(UpdateRuleType.parse(getUpdateRule())).learningRate(getLearningRate()).lrDecay(getLrDecay())
@@ -251,6 +290,7 @@ public final class Captioner extends Estimator<CaptionerModel> implements Defaul
                 .iterations(getMaxIter() > 0 ? getMaxIter() : null).seed(getSeed())
                 .dtype(DType.parse(getPrecision())).clipNorm(getClipNorm() > 0 ? getClipNorm() : null)
                 .partitions(partitions).master(spark.sparkContext().master()).out(dir + "/" + RUN)
+                .checkpointEvery(getCheckpointInterval())
                 // A second fit in the same checkpointDir resumes the first's run.
                 .resume(Location.of(dir + "/" + RUN, spark.sparkContext().hadoopConfiguration())
                         .child(RunLayout.RUN).exists())
@@ -291,7 +331,7 @@ public final class Captioner extends Estimator<CaptionerModel> implements Defaul
         }
         return RawPrepare.assemble(new RawCaptions("the DataFrame", annotations, Map.of(), List.of()),
                 new FeatureTable("the DataFrame", byId, dim, List.of()), null, getMaxWords(), getMinWordCount(),
-                "Captioner " + uid);
+                "a DataFrame");
     }
 
     @Override

@@ -9,19 +9,29 @@ import io.jhdf.api.Node;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
 
 /**
  * Warm-start parameters for data whose vocabulary may differ from the one a model was trained on. The word-indexed
- * parameters — rows of {@code W_embed} (V×W), columns of {@code W_vocab} (H×V), entries of {@code b_vocab} (V) — of
- * words both vocabularies hold are carried over by word; a word only the data has gets cs231n's initialisation
- * ({@link CaptioningModel#initialParams} with the run's seed: W_embed draws /100, W_vocab draws /sqrt(H), b_vocab
- * 0); a word only the model has is dropped. Every other parameter is kept as it is.
+ * parameters of words both vocabularies hold are carried over by word — for rnn and lstm the rows of
+ * {@code W_embed} (V×W), the columns of {@code W_vocab} (H×V) and the entries of {@code b_vocab} (V); for the
+ * transformer the rows of {@code embedding.weight} (V×W) and {@code output.weight} (V×W) and the entries of
+ * {@code output.bias} (V). A word only the data has gets its family's initialisation for the new vocabulary size
+ * and the run's seed ({@link ModelSpec#initialParams}: cs231n's W_embed draws /100, W_vocab draws /sqrt(H),
+ * b_vocab 0; the transformer's N(0, 0.02²) embedding rows and U(±1/√W) output rows and biases); a word only the
+ * model has is dropped. Every other parameter is kept as it is.
  *
  * <p>When the file stores no vocabulary (an h5py file of parameters) or the same one, the parameters are read
  * exactly as before: index for index, checked against the data's vocabulary size.
  */
 public final class VocabularyWarmStart {
+    /** The recurrent families' word-indexed parameters: true where words index the rows (or a vector's entries). */
+    private static final Map<String, Boolean> RECURRENT_WORDS = Map.of("W_embed", true, "W_vocab", false,
+            "b_vocab", true);
+    /** The transformer's, under PyTorch's names: every one is indexed by word along its first axis. */
+    private static final Map<String, Boolean> TRANSFORMER_WORDS = Map.of("embedding.weight", true,
+            "output.weight", true, "output.bias", true);
+
     private VocabularyWarmStart() {
     }
 
@@ -52,47 +62,63 @@ public final class VocabularyWarmStart {
                     false);
         }
         Checkpoint.Params old = Checkpoint.readParams(file, source, dtype, stored, hints);
-        if (!(old.config() instanceof ModelConfig c)) {
-            throw new BadInputException(source + ": a " + old.config().cell().label() + " model's vocabulary ("
-                    + stored.size() + " words) differs from the data's (" + dataVocab.size() + "); remapping by word "
-                    + "is implemented for rnn and lstm models only: prepare the data with --vocab of this model");
+        ModelSpec target;
+        Map<String, Boolean> words;
+        if (old.config() instanceof ModelConfig c) {
+            target = ModelConfig.of(c.cell(), dataVocab, c.inputDim(), c.wordvecDim(), c.hiddenDim());
+            words = RECURRENT_WORDS;
+        } else if (old.config() instanceof TransformerConfig t) {
+            target = new TransformerConfig(dataVocab.size(), t.inputDim(), t.wordvecDim(), t.ffnDim(), t.layers(),
+                    t.heads(), t.activation(), t.dropout(), t.maxLength(), dataVocab.nullIdx(), dataVocab.startIdx(),
+                    dataVocab.endIdx());
+            words = TRANSFORMER_WORDS;
+        } else {
+            throw new IllegalStateException("no word-indexed parameters known for " + old.config().summary());
         }
-        ModelConfig target = ModelConfig.of(c.cell(), dataVocab, c.inputDim(), c.wordvecDim(), c.hiddenDim());
-        Tensor params = CaptioningModel.initialParams(target, dtype, seed);
-        ParamLayout from = new ParamLayout(c);
-        ParamLayout to = new ParamLayout(target);
-        for (String name : ParamLayout.NAMES) {
-            if (!List.of("W_embed", "W_vocab", "b_vocab").contains(name)) {
-                to.view(params, name).copyFrom(from.view(old.params(), name));
+        Tensor params = target.initialParams(dtype, seed);
+        ParamLayout from = old.config().layout();
+        ParamLayout to = target.layout();
+        for (ParamLayout.Entry e : to.entries()) {
+            if (!words.containsKey(e.name())) {
+                to.view(params, e.name()).copyFrom(from.view(old.params(), e.name()));
             }
         }
-        int w = c.wordvecDim();
-        int h = c.hiddenDim();
-        int oldV = stored.size();
-        int newV = dataVocab.size();
         int shared = 0;
-        ParamLayout.Entry embedFrom = from.entry("W_embed");
-        ParamLayout.Entry embedTo = to.entry("W_embed");
-        ParamLayout.Entry vocabFrom = from.entry("W_vocab");
-        ParamLayout.Entry vocabTo = to.entry("W_vocab");
-        ParamLayout.Entry biasFrom = from.entry("b_vocab");
-        ParamLayout.Entry biasTo = to.entry("b_vocab");
-        Tensor src = old.params();
-        for (int j = 0; j < newV; j++) {
+        for (int j = 0; j < dataVocab.size(); j++) {
             int i = stored.index(dataVocab.word(j));
             if (i < 0) {
                 continue;
             }
             shared++;
-            for (int k = 0; k < w; k++) {
-                params.set(embedTo.offset() + j * w + k, src.get(embedFrom.offset() + i * w + k));
+            for (Map.Entry<String, Boolean> w : words.entrySet()) {
+                copyWord(from.entry(w.getKey()), old.params(), i, to.entry(w.getKey()), params, j, w.getValue());
             }
-            for (int r = 0; r < h; r++) {
-                params.set(vocabTo.offset() + r * newV + j, src.get(vocabFrom.offset() + r * oldV + i));
-            }
-            params.set(biasTo.offset() + j, src.get(biasFrom.offset() + i));
         }
-        return new Result(new Checkpoint.Params(target, params), shared, newV - shared, oldV - shared, true);
+        return new Result(new Checkpoint.Params(target, params), shared, dataVocab.size() - shared,
+                stored.size() - shared, true);
+    }
+
+    /**
+     * Copies word {@code i}'s slice of {@code from} (in {@code src}) to word {@code j}'s of {@code to} (in
+     * {@code dst}): an entry of a vector, a row of a (V, n) matrix when {@code rows}, else a column of an (n, V) one.
+     */
+    private static void copyWord(ParamLayout.Entry from, Tensor src, int i, ParamLayout.Entry to, Tensor dst, int j,
+                                 boolean rows) {
+        int[] shape = to.shape();
+        if (shape.length == 1) {
+            dst.set(to.offset() + j, src.get(from.offset() + i));
+        } else if (rows) {
+            int n = shape[1];
+            for (int k = 0; k < n; k++) {
+                dst.set(to.offset() + j * n + k, src.get(from.offset() + i * n + k));
+            }
+        } else {
+            int oldV = from.shape()[1];
+            int newV = shape[1];
+            for (int r = 0; r < shape[0]; r++) {
+                dst.set(to.offset() + r * newV + j, src.get(from.offset() + r * oldV + i));
+            }
+        }
     }
 
     /** The vocabulary stored in {@code /vocab/idx_to_word} (checkpoints and models), or null when there is none. */

@@ -45,19 +45,36 @@ final class RunDirectory {
      * run.json.
      */
     void claim(TrainConfig config) {
+        com.fasterxml.jackson.databind.node.ObjectNode run = RunLayout.JSON.valueToTree(config);
         if (check(config, List.of())) {
             // A resumed run given a new length keeps it: a later --resume alone goes on to it.
-            TrainConfig run = readRun(file(RunLayout.RUN));
-            if (Objects.equals(run.epochs(), config.epochs()) && Objects.equals(run.iterations(), config.iterations())) {
+            TrainConfig stored = readRun(file(RunLayout.RUN));
+            if (Objects.equals(stored.epochs(), config.epochs())
+                    && Objects.equals(stored.iterations(), config.iterations())) {
                 return;
+            }
+            // What the first start recorded (e.g. the warm start's counts) stays.
+            com.fasterxml.jackson.databind.JsonNode before = readTree(file(RunLayout.RUN));
+            for (String key : RunLayout.Environment.ALL) {
+                if (before.has(key)) {
+                    run.set(key, before.get(key));
+                }
             }
         } else {
             root.child(RunLayout.CHECKPOINTS).mkdirs();
         }
         try {
-            writeText(RunLayout.RUN, RunLayout.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+            writeText(RunLayout.RUN, RunLayout.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(run));
         } catch (IOException e) {
             throw new IllegalStateException("cannot describe the run as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(Location runFile) {
+        try (InputStream in = runFile.open()) {
+            return RunLayout.JSON.readTree(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + runFile + ": " + e.getMessage(), e);
         }
     }
 

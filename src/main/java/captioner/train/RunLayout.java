@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -75,14 +77,44 @@ public final class RunLayout {
         }
     }
 
-    /** The keys run.json holds beside the settings: what the run found where it ran (not compared on --resume). */
+    /**
+     * The keys run.json holds beside the settings: what the run found where it ran and what it started from (not
+     * compared on --resume).
+     */
     public static final class Environment {
         /** One entry per JVM that computes: the driver's first, then each executor's BLAS ({@code ExecutorBlas}). */
         public static final String EXECUTOR_BLAS = "executorBlas";
+        /** What {@code --init} did to the vocabulary ({@link WarmStart}); absent without --init. */
+        public static final String WARM_START = "warmStart";
 
-        static final List<String> ALL = List.of(EXECUTOR_BLAS);
+        static final List<String> ALL = List.of(EXECUTOR_BLAS, WARM_START);
 
         private Environment() {
+        }
+    }
+
+    /**
+     * run.json's {@value Environment#WARM_START}: the words of the data's vocabulary the model file also held
+     * ({@value #SHARED}: their rows carried over), those it lacked ({@value #NEW}: freshly initialised), the words
+     * only the file held ({@value #DROPPED}), and whether the vocabularies differed ({@value #REMAPPED}; false: the
+     * parameters were read index for index), e.g. {@code {"shared": 998, "new": 6, "dropped": 4, "remapped": true}}.
+     */
+    public static final class WarmStart {
+        public static final String SHARED = "shared";
+        public static final String NEW = "new";
+        public static final String DROPPED = "dropped";
+        public static final String REMAPPED = "remapped";
+
+        private WarmStart() {
+        }
+
+        static Map<String, Object> of(int shared, int added, int dropped, boolean remapped) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put(SHARED, shared);
+            m.put(NEW, added);
+            m.put(DROPPED, dropped);
+            m.put(REMAPPED, remapped);
+            return m;
         }
     }
 

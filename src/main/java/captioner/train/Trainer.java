@@ -54,6 +54,8 @@ public final class Trainer {
     private final Input input;
     private final PrintStream log;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    /** What --init did to the words, kept in run.json once the run owns its directory; null without --init. */
+    private VocabularyWarmStart.Result warmStart;
 
     public Trainer(SparkSession spark, TrainConfig config, Input input, PrintStream log) {
         this.spark = spark;
@@ -109,6 +111,10 @@ public final class Trainer {
         List<ExecutorBlas.Row> blas = ExecutorBlas.probe(input.train());
         ExecutorBlas.print(blas, log);
         dir.recordEnvironment(RunLayout.Environment.EXECUTOR_BLAS, blas);
+        if (warmStart != null) {
+            dir.recordEnvironment(RunLayout.Environment.WARM_START, RunLayout.WarmStart.of(warmStart.shared(),
+                    warmStart.added(), warmStart.dropped(), warmStart.remapped()));
+        }
         ModelSpec model = state.model;
         BatchPlan plan = new BatchPlan(sizes, config.batchSize(), config.seed());
         String configJson = toJson(config);
@@ -292,6 +298,7 @@ public final class Trainer {
             VocabularyWarmStart.Result warm = LocalCopy.read(Location.of(config.init(),
                     spark.sparkContext().hadoopConfiguration()),
                     p -> VocabularyWarmStart.load(p, config.init(), dtype, vocab, config.seed(), hints));
+            warmStart = warm;
             Checkpoint.Params loaded = warm.params();
             // The parameters are now over the data's vocabulary (remapped by word if the file's differed): only the
             // feature width is left to check.

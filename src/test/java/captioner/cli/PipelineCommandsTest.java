@@ -4,9 +4,17 @@ import captioner.TestSpark;
 import captioner.model.Checkpoint;
 import captioner.tensor.DType;
 import captioner.data.raw.RawFixtures;
+import captioner.data.table.PrepareCounts;
+import captioner.data.table.TableMetadata;
+import captioner.data.table.TableReader;
+import captioner.data.VocabularyJson;
+import captioner.io.Location;
+import captioner.ml.CaptionerModel;
+import captioner.model.Vocabulary;
 import captioner.data.synthetic.SyntheticDataset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -180,6 +188,26 @@ class PipelineCommandsTest {
                 + "; 1 captions of images without features (first image 4)"), text);
         assertTrue(text.contains("prepared " + out + ": train 2 images, 4 captions; val 1 images, 1 captions "
                 + "(external features × 3)"), text);
+        // The counts are in table.json, per split, for a pipeline to read.
+        JsonNode splits = JSON.readTree(out.resolve("table.json").toFile()).get("splits");
+        assertEquals(JSON.readTree("""
+                {"duplicate_ids": {"count": 1, "first_id": "2"},
+                 "captions_without_features": {"count": 1, "first_id": "4"},
+                 "features_without_captions": {"count": 0, "first_id": null},
+                 "empty_captions": {"count": 1, "first_id": "3"},
+                 "cut_captions": {"count": 1, "first_id": "2"}, "unknown_words": 0}"""),
+                splits.get("train").get("prepare"));
+        assertEquals(JSON.readTree("""
+                {"duplicate_ids": {"count": 0, "first_id": null},
+                 "captions_without_features": {"count": 0, "first_id": null},
+                 "features_without_captions": {"count": 1, "first_id": "3"},
+                 "empty_captions": {"count": 0, "first_id": null},
+                 "cut_captions": {"count": 0, "first_id": null}, "unknown_words": 1}"""),
+                splits.get("val").get("prepare"));
+        TableMetadata meta = TableReader.open(Location.of(out.toString(), spark.sparkContext().hadoopConfiguration()))
+                .metadata();
+        assertEquals(new PrepareCounts.Count(1, "3"), meta.splits().get("val").prepared().featuresWithoutCaptions());
+        assertEquals(1, meta.splits().get("val").prepared().unknownWords());
         ok("train", "--data", out.toString(), "--out", tmp.resolve("run").toString(), "--iterations", "2",
                 "--hidden", "4", "--wordvec", "4", "--batch-size", "2");
 
@@ -192,6 +220,95 @@ class PipelineCommandsTest {
         r = MainTest.run("prepare", "--train-captions", "x.json", "--out", tmp.resolve("y").toString());
         assertEquals(Main.EXIT_BAD_INPUT, r[0]);
         assertTrue(((String) r[2]).contains("--train-captions needs --train-features PATH"), (String) r[2]);
+    }
+
+    @Test
+    void captionReadsJsonLinesWithOtherColumnNamesAndSamplesAsSampleDoes() throws IOException {
+        // The val images as JSON lines, their image_idx as the id: numbers become array<double> and long.
+        StringBuilder lines = new StringBuilder();
+        for (Row r : spark.read().parquet(table + "/val").select("image_idx", "features").collectAsList()) {
+            // Each float as the double of its exact value, so reading it back as a double and rounding gives it.
+            List<Double> x = r.<Float>getList(1).stream().map(Float::doubleValue).toList();
+            lines.append(JSON.writeValueAsString(Map.of("key", r.getInt(0), "x", x))).append('\n');
+        }
+        Path input = Files.writeString(tmp.resolve("new.jsonl"), lines.toString());
+        Path out = tmp.resolve("sampled.jsonl");
+        ok("caption", "--model", model, "--input", input.toUri().toString(), "--id-col", "key", "--features-col", "x",
+                "--out", out.toUri().toString(), "--temperature", "0.8", "--seed", "3", "--max-length", "4");
+        Map<Long, String> sampled = sampled("--temperature", "0.8", "--seed", "3", "--max-length", "4");
+        List<JsonNode> captioned = lines(out);
+        assertEquals(sampled.size(), captioned.size());
+        for (JsonNode n : captioned) {
+            String caption = n.get("caption").asText();
+            assertEquals(sampled.get(n.get("key").asLong()), caption, "image " + n.get("key"));
+            assertTrue(caption.split(" ").length <= 4, caption);
+        }
+    }
+
+    @Test
+    void captionerModelTransformGivesSamplesCaptions() throws IOException {
+        Dataset<Row> val = spark.read().parquet(table + "/val").select(col("image_idx").cast("long").as("image_id"),
+                col("features"));
+        CaptionerModel m = CaptionerModel.fromCheckpoint(model).setImageIdCol("image_id");
+        Map<Long, String> greedy = sampled();
+        Map<Long, String> drawn = sampled("--temperature", "0.8", "--seed", "3");
+        List<Row> rows = m.transform(val).collectAsList();
+        List<Row> sampledRows = m.copy(new ParamMap()).setTemperature(0.8).setSeed(3).transform(val).collectAsList();
+        assertEquals(greedy.size(), rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            long id = rows.get(i).getLong(0);
+            assertEquals(greedy.get(id), rows.get(i).getString(2), "image " + id);
+            assertEquals(drawn.get(id), sampledRows.get(i).getString(2), "image " + id);
+        }
+    }
+
+    @Test
+    void prepareFromCsvAndJsonLinesCaptionTablesOnHadoopUrisReusingAVocabulary() throws IOException {
+        // CSV captions and ML-vector features under other column names, every path a file: URI.
+        Path csv = Files.writeString(tmp.resolve("captions.csv"), "image_id,text\n1,\"A dog, running.\"\n2,a cat\n"
+                + "1,the DOG\n9,no features\n");
+        Path vectors = RawFixtures.vectorFeatures(spark, tmp, "vectors", 1, 2, 3);
+        Path first = tmp.resolve("first");
+        ok("prepare", "--train-captions", csv.toUri().toString(), "--train-features", vectors.toUri().toString(),
+                "--caption-col", "text", "--features-col", "vec", "--max-words", "3", "--out", first.toUri().toString());
+        Vocabulary vocab;
+        try (java.io.InputStream in = Files.newInputStream(first.resolve("vocab.json"))) {
+            vocab = VocabularyJson.read(in, "vocab.json");
+        }
+        // a and dog ×2 (tied: in word order), then the first of the words seen once; image 9's words do not count.
+        assertEquals(List.of("<NULL>", "<START>", "<END>", "<UNK>", "a", "dog", "cat"), vocab.words());
+        assertEquals(List.of("a dog <UNK>", "a cat", "<UNK> dog"), captions(first, vocab));
+        JsonNode counts = JSON.readTree(first.resolve("table.json").toFile()).get("splits").get("train").get("prepare");
+        assertEquals("{\"count\":1,\"first_id\":\"9\"}", counts.get("captions_without_features").toString());
+        assertEquals("{\"count\":1,\"first_id\":\"3\"}", counts.get("features_without_captions").toString());
+        assertEquals(2, counts.get("unknown_words").asInt());
+
+        // The next day's captions as JSON lines, with yesterday's vocabulary.
+        Path jsonl = Files.writeString(tmp.resolve("today.jsonl"), "{\"image_id\": 2, \"text\": \"A cat and a dog\"}\n"
+                + "{\"image_id\": \"3\", \"text\": \"a bird\"}\n");
+        Path today = tmp.resolve("today");
+        ok("prepare", "--train-captions", jsonl.toString(), "--train-features", vectors.toString(), "--caption-col",
+                "text", "--features-col", "vec", "--vocab", first.resolve("vocab.json").toString(), "--out",
+                today.toString());
+        assertEquals(Files.readString(first.resolve("vocab.json")), Files.readString(today.resolve("vocab.json")));
+        assertEquals(List.of("a cat <UNK> a dog", "a <UNK>"), captions(today, vocab));
+        counts = JSON.readTree(today.resolve("table.json").toFile()).get("splits").get("train").get("prepare");
+        assertEquals("{\"count\":1,\"first_id\":\"1\"}", counts.get("features_without_captions").toString());
+        assertEquals(2, counts.get("unknown_words").asInt());
+    }
+
+    /** A table's training captions in caption order, decoded. */
+    private static List<String> captions(Path table, Vocabulary vocab) {
+        Map<Integer, String> byRow = new java.util.TreeMap<>();
+        for (Row r : spark.read().parquet(table.resolve("train").toString()).collectAsList()) {
+            List<Integer> rows = r.getList(r.fieldIndex("caption_rows"));
+            List<Integer> words = r.getList(r.fieldIndex("captions"));
+            for (int k = 0; k < rows.size(); k++) {
+                int[] caption = words.subList(k * 17, (k + 1) * 17).stream().mapToInt(Integer::intValue).toArray();
+                byRow.put(rows.get(k), vocab.decode(caption, 0, 17));
+            }
+        }
+        return new ArrayList<>(byRow.values());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package captioner.model;
 
+import captioner.nn.Activation;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,53 @@ class VocabularyWarmStartTest {
         // "dog" moved from index 5 to 4: its row moved with it.
         assertEquals(embedOld[5 * 4], embedNew[4 * 4]);
         assertFalse(embedOld[5 * 4] == embedOld[4 * 4]);
+    }
+
+    @Test
+    void aTransformersEmbeddingAndOutputRowsAreCarriedOverByWord() {
+        TransformerConfig config = new TransformerConfig(OLD.size(), 5, 4, 6, 2, 2, Activation.Kind.GELU, 0.1, 20,
+                OLD.nullIdx(), OLD.startIdx(), OLD.endIdx());
+        Tensor params = config.initialParams(DType.FLOAT64, 11);
+        for (int i = 0; i < params.size(); i++) {
+            params.set(i, params.get(i) + 0.25 * (i % 7)); // not what a fresh initialisation gives
+        }
+        Path file = tmp.resolve("transformer.h5");
+        new Checkpoint(config, OLD, params, "adam", Map.of(), 0, 0, 1e-3, new double[0], 11, "{}").write(file);
+
+        VocabularyWarmStart.Result r = VocabularyWarmStart.load(file, "old", DType.FLOAT64, NEW, 5, null);
+        assertTrue(r.remapped());
+        assertEquals("vocabulary remapped by word: 6 shared, 3 new, 2 dropped", r.describe());
+        TransformerConfig c = (TransformerConfig) r.params().config();
+        assertEquals(new TransformerConfig(NEW.size(), 5, 4, 6, 2, 2, Activation.Kind.GELU, 0.1, 20, NEW.nullIdx(),
+                NEW.startIdx(), NEW.endIdx()), c);
+        ParamLayout from = config.layout();
+        ParamLayout to = c.layout();
+        Tensor fresh = c.initialParams(DType.FLOAT64, 5);
+        Tensor p = r.params().params();
+        List<String> words = List.of("embedding.weight", "output.weight", "output.bias");
+        for (ParamLayout.Entry e : to.entries()) {
+            if (!words.contains(e.name())) {
+                assertArrayEquals(from.view(params, e.name()).toDoubleArray(), to.view(p, e.name()).toDoubleArray(),
+                        e.name());
+            }
+        }
+        for (String name : words) {
+            double[] old = from.view(params, name).toDoubleArray();
+            double[] now = to.view(p, name).toDoubleArray();
+            double[] init = to.view(fresh, name).toDoubleArray();
+            int n = name.endsWith(".bias") ? 1 : 4;
+            for (int j = 0; j < NEW.size(); j++) {
+                int i = OLD.index(NEW.word(j));
+                for (int k = 0; k < n; k++) {
+                    assertEquals(i < 0 ? init[j * n + k] : old[i * n + k], now[j * n + k], name + " " + NEW.word(j));
+                }
+            }
+        }
+        // "dog" moved from index 5 to 4, its output row with it; a new word's row is the initialisation's.
+        assertEquals(from.view(params, "output.weight").toDoubleArray()[5 * 4],
+                to.view(p, "output.weight").toDoubleArray()[4 * 4]);
+        assertFalse(to.view(p, "output.weight").toDoubleArray()[5 * 4]
+                == from.view(params, "output.weight").toDoubleArray()[5 * 4], "horse did not take dog's old row");
     }
 
     @Test

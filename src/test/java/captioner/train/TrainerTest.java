@@ -219,6 +219,9 @@ class TrainerTest {
         String text = log.toString(StandardCharsets.UTF_8);
         // The first model's 9 words (<NULL> <START> <END> w0..w5) are all in the data's 15; w6..w11 are new.
         assertTrue(text.contains("vocabulary remapped by word: 9 shared, 6 new, 0 dropped"), text);
+        // The same counts are in run.json for a pipeline to read.
+        assertEquals("{\"shared\":9,\"new\":6,\"dropped\":0,\"remapped\":true}",
+                warmStartRecord(tmp.resolve("warm")));
         Checkpoint warm = Checkpoint.read(tmp.resolve("warm/model.h5"), "warm", DType.FLOAT32);
         assertEquals(15, warm.model().vocabSize());
         Checkpoint old = Checkpoint.read(first.resolve("model.h5"), "first", DType.FLOAT32);
@@ -229,6 +232,20 @@ class TrainerTest {
                 .toDoubleArray();
         for (int k = 0; k < before.length; k++) {
             assertEquals(before[k], after[k], 5e-3 * 1.001);
+        }
+        // A second start (--resume, longer) keeps them.
+        new Trainer(SparkTesting.spark(), c.toBuilder().iterations(2).resume(true).build(), SparkTesting.input(DATA, 3),
+                quiet()).run();
+        assertEquals("{\"shared\":9,\"new\":6,\"dropped\":0,\"remapped\":true}",
+                warmStartRecord(tmp.resolve("warm")));
+    }
+
+    private static String warmStartRecord(Path run) {
+        try {
+            return String.valueOf(RunLayout.JSON.readTree(run.resolve(RunLayout.RUN).toFile())
+                    .get(RunLayout.Environment.WARM_START));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -105,6 +105,32 @@ class TransformerTrainingTest {
     }
 
     @Test
+    void warmStartAcrossVocabulariesCarriesWordsOverAndRecordsTheCounts() throws IOException {
+        // A model over 9 words (<NULL> <START> <END> w0..w5), warm-started on data of 15: w6..w11 are new.
+        Path first = tmp.resolve("small-vocab");
+        new Trainer(SparkTesting.spark(), config(first, 2, false), SparkTesting.input(SparkTesting.randomData(5, 10, 2,
+                9, 9, 12), 2), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path warm = tmp.resolve("warm");
+        new Trainer(SparkTesting.spark(), config(warm, 1, false).toBuilder().learningRate(1e-3)
+                .init(first.resolve("model.h5").toString()).build(), SparkTesting.input(DATA, 3),
+                new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("vocabulary remapped by word: 9 shared, 6 new, 0 dropped"), text);
+        String run = Files.readString(warm.resolve(RunLayout.RUN));
+        assertTrue(run.contains("\"warmStart\" : {\n    \"shared\" : 9,\n    \"new\" : 6,\n    \"dropped\" : 0,"), run);
+        Checkpoint old = Checkpoint.read(first.resolve("model.h5"), "first", DType.FLOAT32);
+        Checkpoint now = Checkpoint.read(warm.resolve("model.h5"), "warm", DType.FLOAT32);
+        assertEquals(15, now.model().vocabSize());
+        // w5's output row (index 8 in both) started from the first model's: one Adam step moves it by at most lr.
+        double[] before = old.model().layout().view(old.params(), "output.weight").slice(8).toDoubleArray();
+        double[] after = now.model().layout().view(now.params(), "output.weight").slice(8).toDoubleArray();
+        for (int k = 0; k < before.length; k++) {
+            assertEquals(before[k], after[k], 1e-3 * 1.001);
+        }
+    }
+
+    @Test
     void captionsLongerThanMaxLengthAreBadInput() {
         BadInputException e = assertThrows(BadInputException.class,
                 () -> train(config(tmp.resolve("short"), 2, false).toBuilder().maxLength(5).build()));

@@ -6,6 +6,7 @@ import captioner.data.FeatureKind;
 import captioner.data.VocabularyJson;
 import captioner.data.cs231n.Cs231nData;
 import captioner.data.cs231n.Cs231nLayout;
+import captioner.data.table.PrepareCounts;
 import captioner.io.Location;
 import captioner.model.Vocabulary;
 import org.apache.hadoop.conf.Configuration;
@@ -14,8 +15,13 @@ import org.apache.spark.sql.SparkSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,6 +60,59 @@ public final class RawPrepare {
                 s.append(r.describe()).append(System.lineSeparator());
             }
             return s.toString();
+        }
+
+        /**
+         * SHA-256 of what a table of this data holds — the vocabulary, and each split's captions, their images and
+         * the features — e.g. {@code sha256:3f2a…}: equal exactly when the same rows were prepared the same way.
+         */
+        public String fingerprint() {
+            try {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                ByteBuffer b = ByteBuffer.allocate(1 << 16);
+                for (String w : data.vocab().words()) {
+                    byte[] bytes = w.getBytes(StandardCharsets.UTF_8);
+                    digest(sha, b, new int[] {bytes.length});
+                    sha.update(bytes);
+                }
+                for (String name : data.splitNames()) {
+                    CaptionSplit split = data.split(name);
+                    sha.update(name.getBytes(StandardCharsets.UTF_8));
+                    float[] f = split.features();
+                    int[] bits = new int[f.length];
+                    for (int i = 0; i < f.length; i++) {
+                        bits[i] = Float.floatToIntBits(f[i]);
+                    }
+                    for (int[] values : new int[][] {split.captions(), split.imageIdxs(), bits}) {
+                        digest(sha, b, new int[] {values.length});
+                        digest(sha, b, values);
+                    }
+                }
+                return "sha256:" + HexFormat.of().formatHex(sha.digest());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+        }
+
+        private static void digest(MessageDigest sha, ByteBuffer b, int[] values) {
+            for (int v : values) {
+                if (b.remaining() < Integer.BYTES) {
+                    sha.update(b.flip());
+                    b.clear();
+                }
+                b.putInt(v);
+            }
+            sha.update(b.flip());
+            b.clear();
+        }
+
+        /** Each split's counts, for the table's metadata. */
+        public Map<String, PrepareCounts> counts() {
+            Map<String, PrepareCounts> counts = new LinkedHashMap<>();
+            for (SplitReport r : reports) {
+                counts.put(r.split(), r.counts());
+            }
+            return counts;
         }
     }
 
@@ -120,7 +179,9 @@ public final class RawPrepare {
 
     /**
      * A training split from captions and features already in memory (e.g. collected from a DataFrame), with a
-     * vocabulary built from them ({@code vocab} null) or the one given.
+     * vocabulary built from them ({@code vocab} null) or the one given. Its source is {@code source} and the
+     * {@link Prepared#fingerprint}, e.g. {@code a DataFrame (sha256:3f2a…)}, so a table written from it says which
+     * rows it holds.
      */
     public static Prepared assemble(RawCaptions captions, FeatureTable features, Vocabulary vocab, int maxWords,
                                     int minWordCount, String source) {
@@ -129,7 +190,10 @@ public final class RawPrepare {
         Vocabulary v = vocab != null ? vocab : build(captions, features, s);
         SplitAssembler.Assembled train = SplitAssembler.assemble(Cs231nLayout.TRAIN, captions, features, v,
                 CAPTION_LENGTH, true);
-        return new Prepared(new Cs231nData(source, FeatureKind.EXTERNAL, v, Map.of(Cs231nLayout.TRAIN, train.split())),
+        Map<String, CaptionSplit> splits = Map.of(Cs231nLayout.TRAIN, train.split());
+        String fingerprint = new Prepared(new Cs231nData(source, FeatureKind.EXTERNAL, v, splits), List.of(),
+                vocab != null).fingerprint();
+        return new Prepared(new Cs231nData(source + " (" + fingerprint + ")", FeatureKind.EXTERNAL, v, splits),
                 List.of(train.report()), vocab != null);
     }
 

@@ -1,5 +1,7 @@
 package captioner.data.raw;
 
+import captioner.data.table.PrepareCounts;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +35,10 @@ public final class SplitReport {
 
         public String what() {
             return what;
+        }
+
+        PrepareCounts.Count recorded() {
+            return new PrepareCounts.Count(count, firstId);
         }
     }
 
@@ -96,6 +102,12 @@ public final class SplitReport {
             }
         }
         return out;
+    }
+
+    /** The counts as the table records them. */
+    public PrepareCounts counts() {
+        return new PrepareCounts(duplicateIds.recorded(), captionsWithoutFeatures.recorded(),
+                featuresWithoutCaptions.recorded(), emptyCaptions.recorded(), cutCaptions.recorded(), unknownWords);
     }
 
     /** One line, e.g. "train: 3 images, 12 captions kept; 2 captions cut to the caption length (first image 7)". */

@@ -27,6 +27,7 @@ import java.util.Map;
  *  "splits": {"train": {"images": 82783, "captions": 414113, "urls": true}, "val": {...}},
  *  "written_by": "spark-captioner 0.1.0", "written_at": "2026-11-23T01:00:00Z"}
  * </pre>
+ * A table prepared from caption text also has, per split, what was left out ({@link PrepareCounts}).
  *
  * @param maxTrain the {@code --max-train} the table was prepared with (null: every training caption)
  * @param seed     the seed of that subset
@@ -39,8 +40,14 @@ public record TableMetadata(int formatVersion, int captionLength, int featureDim
     public static final int FORMAT_VERSION = 1;
     static final String FORMAT = "spark-captioner caption table";
 
-    /** One split: its image and caption counts (captions after any {@code max_train}) and whether urls are stored. */
-    public record SplitInfo(int images, long captions, boolean urls) implements Serializable {
+    /**
+     * One split: its image and caption counts (captions after any {@code max_train}), whether urls are stored, and
+     * what {@code prepare} from caption text left out or cut ({@link PrepareCounts}; null for other sources).
+     */
+    public record SplitInfo(int images, long captions, boolean urls, PrepareCounts prepared) implements Serializable {
+        public SplitInfo(int images, long captions, boolean urls) {
+            this(images, captions, urls, null);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -70,6 +77,9 @@ public record TableMetadata(int formatVersion, int captionLength, int featureDim
             one.put("images", e.getValue().images());
             one.put("captions", e.getValue().captions());
             one.put("urls", e.getValue().urls());
+            if (e.getValue().prepared() != null) {
+                e.getValue().prepared().write(one);
+            }
         }
         root.put("written_by", writtenBy);
         root.put("written_at", writtenAt);
@@ -123,7 +133,8 @@ public record TableMetadata(int formatVersion, int captionLength, int featureDim
                     throw new BadInputException(file + ": splits." + name + ".captions is " + one.get("captions")
                             + "; expected a positive count");
                 }
-                splits.put(name, new SplitInfo(images, captions, one.path("urls").asBoolean(false)));
+                splits.put(name, new SplitInfo(images, captions, one.path("urls").asBoolean(false),
+                        PrepareCounts.read(one, file + " splits." + name)));
             }
         }
         return new TableMetadata(version.intValue(), captionLength, featureDim, kind, vocabSize,

@@ -115,7 +115,7 @@ public final class TableWriter {
                         + "expected the input to stay the same");
             }
             return d.split(split);
-        }, split -> source + "/" + kind.fileName(split));
+        }, split -> source + "/" + kind.fileName(split), Map.of());
     }
 
     /**
@@ -123,10 +123,15 @@ public final class TableWriter {
      * recorded as unknown (null), since the captions are taken as they are.
      */
     public Summary write(Cs231nData data, String out, boolean overwrite) {
+        return write(data, out, overwrite, Map.of());
+    }
+
+    /** As {@link #write(Cs231nData, String, boolean)}, recording each split's {@link PrepareCounts} in table.json. */
+    public Summary write(Cs231nData data, String out, boolean overwrite, Map<String, PrepareCounts> counts) {
         Location target = Location.of(out, spark.sparkContext().hadoopConfiguration());
         TableCommit.checkTarget(target, overwrite);
         return writeTable(target, overwrite, data.vocab(), data.featureKind(), data.source(), null, 0,
-                data.splitNames(), data::split, split -> data.source() + " split " + split);
+                data.splitNames(), data::split, split -> data.source() + " split " + split, counts);
     }
 
     private interface SplitLoader {
@@ -139,7 +144,7 @@ public final class TableWriter {
 
     private Summary writeTable(Location out, boolean overwrite, Vocabulary vocab, FeatureKind kind, String source,
                                Integer maxTrain, long seed, List<String> splits, SplitLoader loader,
-                               Describer describer) {
+                               Describer describer, Map<String, PrepareCounts> counts) {
         long start = System.nanoTime();
         Location tmp = TableCommit.temporaryFolder(out);
         boolean committed = false;
@@ -169,7 +174,8 @@ public final class TableWriter {
                 featureDim = s.featureDim();
                 firstSplit = firstSplit == null ? split : firstSplit;
                 writeSplit(s, tmp.child(split), destroyed);
-                infos.put(split, new TableMetadata.SplitInfo(s.numImages(), s.numCaptions(), s.hasUrls()));
+                infos.put(split, new TableMetadata.SplitInfo(s.numImages(), s.numCaptions(), s.hasUrls(),
+                        counts.get(split)));
                 s = null; // let the split go before the next one is read
                 steps.accept("written:" + split);
             }
