@@ -217,7 +217,7 @@ public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, Strin
         for (String name : ParamLayout.NAMES) {
             Dataset d = dataset(f, "/params/" + name, source);
             // Before the shapes size the parameter vector: an h5py file has no checksum that read it all first.
-            DeclaredSize.require(d, source, 8 * d.getSize());
+            DeclaredSize.require(d, source, d.getPath(), 8 * d.getSize());
             shapes.put(name, d.getDimensions());
         }
         int[] embed = shapes.get("W_embed");
@@ -271,7 +271,7 @@ public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, Strin
      * heap; {@code copyBytesPerValue}: what the caller's copy takes per value (8 for {@link #toDoubles}).
      */
     static Object values(Dataset d, String source, int copyBytesPerValue) {
-        DeclaredSize.require(d, source, copyBytesPerValue * d.getSize());
+        DeclaredSize.require(d, source, d.getPath(), copyBytesPerValue * d.getSize());
         return d.getDataFlat();
     }
 

@@ -97,7 +97,7 @@ final class ContentChecksum {
         for (Node n : group.getChildren().values()) {
             if (n instanceof Dataset d) {
                 // The encoding below copies the values into a byte stream that may grow to twice their size.
-                DeclaredSize.require(d, source, 2 * d.getSizeInBytes());
+                DeclaredSize.require(d, source, d.getPath(), 2 * d.getSizeInBytes());
                 dataset(d.getPath(), d.getData());
             } else if (n instanceof Group g) {
                 walk(g, source);

@@ -33,47 +33,48 @@ public final class DeclaredSize {
     }
 
     /**
-     * Checks {@code ds} of {@code source} before it is read whole.
+     * Checks {@code ds} of {@code source} before it is read whole; messages call it {@code name}.
      *
      * @param copyBytes bytes of the copy the reader makes of jhdf's array (e.g. 4 per value when it narrows
      *                  int64 to int), 0 when it keeps jhdf's array
      * @throws BadInputException naming the file, the dataset and the bytes, with what to do
      */
-    public static void require(Dataset ds, String source, long copyBytes) {
-        requireInFile(ds, source, ds.getHdfFile().size());
+    public static void require(Dataset ds, String source, String name, long copyBytes) {
+        String where = source + ": dataset '" + name + "'";
+        requireInFile(ds, where, ds.getHdfFile().size());
         Runtime rt = Runtime.getRuntime();
         long needed = readingBytes(ds, copyBytes);
         if (needed > free(rt)) {
             // What looks used may be garbage of an earlier read; only a full collection tells.
             System.gc();
         }
-        requireInHeap(ds, source, needed, free(rt), rt.maxMemory());
+        requireInHeap(ds, where, needed, free(rt), rt.maxMemory());
     }
 
-    /** The file checks alone. */
-    static void requireInFile(Dataset ds, String source, long fileBytes) {
+    /** The file checks alone; {@code where} names the file and dataset. */
+    static void requireInFile(Dataset ds, String where, long fileBytes) {
         long declared = ds.getSizeInBytes();
         if (ds instanceof ContiguousDataset c) {
             long address = c.getDataAddress();
             // An all-ones address means "never written": jhdf then returns the fill value; only the heap matters.
             if (address != -1 && (address < 0 || declared < 0 || address + declared > fileBytes)) {
-                throw bad(ds, source, "claims " + declared + " bytes at offset " + address + ", past the end of the "
+                throw bad(where, "claims " + declared + " bytes at offset " + address + ", past the end of the "
                         + "file (" + fileBytes + " bytes); the HDF5 file is corrupt");
             }
         } else if (ds instanceof ChunkedDataset) {
             long stored = ds.getStorageInBytes();
             boolean compressed = !ds.getFilters().isEmpty();
             if (stored > fileBytes) {
-                throw bad(ds, source, "claims " + stored + " bytes of chunks in a file of " + fileBytes
+                throw bad(where, "claims " + stored + " bytes of chunks in a file of " + fileBytes
                         + " bytes; the HDF5 file is corrupt");
             }
             if (!compressed && stored < declared) {
-                throw bad(ds, source, "declares " + shape(ds) + " (" + bytes(declared) + ") but its chunks hold only "
+                throw bad(where, "declares " + shape(ds) + " (" + bytes(declared) + ") but its chunks hold only "
                         + bytes(stored) + "; expected every chunk written (the file is corrupt or was written "
                         + "incompletely)");
             }
             if (compressed && declared / MAX_COMPRESSION > stored) {
-                throw bad(ds, source, "declares " + shape(ds) + " (" + bytes(declared) + ") but stores only "
+                throw bad(where, "declares " + shape(ds) + " (" + bytes(declared) + ") but stores only "
                         + bytes(stored) + " compressed, more than the " + MAX_COMPRESSION + ":1 any HDF5 filter "
                         + "achieves; the file is corrupt or its chunks are missing");
             }
@@ -81,13 +82,13 @@ public final class DeclaredSize {
     }
 
     /** Fails when reading needs more than {@code free} bytes less the margin of {@code max}. */
-    static void requireInHeap(Dataset ds, String source, long needed, long free, long max) {
+    static void requireInHeap(Dataset ds, String where, long needed, long free, long max) {
         long room = free - (long) (HEAP_MARGIN * max);
         if (needed <= room) {
             return;
         }
         long suggestGib = Math.max(1, (max - free + needed + (long) (HEAP_MARGIN * max) + GIB - 1) / GIB);
-        throw bad(ds, source, "declares " + shape(ds) + " (" + bytes(ds.getSizeInBytes()) + "); reading it needs "
+        throw bad(where, "declares " + shape(ds) + " (" + bytes(ds.getSizeInBytes()) + "); reading it needs "
                 + "about " + bytes(needed) + " of heap but " + bytes(Math.max(0, room)) + " of the " + bytes(max)
                 + " are free: give the driver " + suggestGib + " GB or more (CAPTIONER_HEAP=" + suggestGib
                 + "g for submit/captioner, spark-submit's --driver-memory), or train from a caption table, which "
@@ -104,8 +105,8 @@ public final class DeclaredSize {
         return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 
-    private static BadInputException bad(Dataset ds, String source, String what) {
-        return new BadInputException(source + ": dataset '" + ds.getPath() + "' " + what);
+    private static BadInputException bad(String where, String what) {
+        return new BadInputException(where + " " + what);
     }
 
     /** "100,000,000 × 17 int32 values". */

@@ -68,13 +68,13 @@ class DeclaredSizeTest {
         try (HdfFile h5 = new HdfFile(file)) {
             Dataset ds = h5.getDatasetByPath("features");
             assertTrue(ds instanceof ChunkedDataset, ds.getClass().toString());
-            DeclaredSize.require(ds, "chunked.h5", 0);
+            DeclaredSize.require(ds, "chunked.h5", "features", 0);
             // jhdf's array plus its byte buffer of the whole chunked dataset: 2 × 40,000 bytes.
             assertEquals(80_000, DeclaredSize.readingBytes(ds, 0));
             long max = 3L << 30;
             String m = assertThrows(BadInputException.class,
-                    () -> DeclaredSize.requireInHeap(ds, "chunked.h5", 80_000, 50_000 + max / 10, max)).getMessage();
-            assertEquals("chunked.h5: dataset '/features' declares 400 × 25 values of 4 bytes (40.0 KB); reading it "
+                    () -> DeclaredSize.requireInHeap(ds, "chunked.h5: dataset 'features'", 80_000, 50_000 + max / 10, max)).getMessage();
+            assertEquals("chunked.h5: dataset 'features' declares 400 × 25 values of 4 bytes (40.0 KB); reading it "
                     + "needs about 80.0 KB of heap but 50.0 KB of the 3.2 GB are free: give the driver 4 GB or more "
                     + "(CAPTIONER_HEAP=4g for submit/captioner, spark-submit's --driver-memory), or train from a "
                     + "caption table, which Spark reads in partitions (prepare writes one)", m);

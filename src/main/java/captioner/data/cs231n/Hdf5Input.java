@@ -214,7 +214,7 @@ final class Hdf5Input implements AutoCloseable {
     /** Whether the declared size fits in the file and the heap, before jhdf allocates it ({@link DeclaredSize}). */
     private void requireReadable(String dataset, Dataset ds, long copyBytes) {
         guard(dataset, () -> {
-            DeclaredSize.require(ds, fileName, copyBytes);
+            DeclaredSize.require(ds, fileName, dataset, copyBytes);
             return null;
         });
     }

@@ -62,7 +62,7 @@ class OversizedInputTest {
     void aCompressedDatasetClaimingMoreThanItsChunksCanHoldIsRefused() throws IOException {
         Path dir = hostile(tmp.resolve("deflate"), true);
         String m = read(dir).getMessage();
-        assertTrue(m.startsWith(dir.resolve(Cs231nLayout.CAPTIONS_FILE) + ": dataset '/train_captions' declares "
+        assertTrue(m.startsWith(dir.resolve(Cs231nLayout.CAPTIONS_FILE) + ": dataset 'train_captions' declares "
                 + "100,000,000 × 17 values of 4 bytes (6.8 GB) but stores only "), m);
         assertTrue(m.contains(" compressed, more than the 1032:1 any HDF5 filter achieves; the file is corrupt"), m);
     }
@@ -71,7 +71,7 @@ class OversizedInputTest {
     void anUncompressedDatasetWithMissingChunksIsRefused() throws IOException {
         Path dir = hostile(tmp.resolve("plain"), false);
         String m = read(dir).getMessage();
-        assertTrue(m.startsWith(dir.resolve(Cs231nLayout.CAPTIONS_FILE) + ": dataset '/train_captions' declares "
+        assertTrue(m.startsWith(dir.resolve(Cs231nLayout.CAPTIONS_FILE) + ": dataset 'train_captions' declares "
                 + "100,000,000 × 17 values of 4 bytes (6.8 GB) but its chunks hold only 83.9 KB; expected every chunk written"), m);
     }
 
