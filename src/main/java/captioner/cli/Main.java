@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
  *       never shown as bad input: "internal error: ..." and exit {@value #EXIT_FAILED}.</li>
  * </ul>
  * The stack trace is printed under {@code --verbose}; failures and internal errors otherwise say how to get it.
+ * {@link #main} also sets the libraries' log levels ({@link ConsoleLogs}): quiet unless {@code --verbose}.
  */
 @Command(name = "captioner",
         mixinStandardHelpOptions = true,
@@ -35,11 +36,22 @@ public final class Main {
     /** Exit status for a check or run that failed (gradient check, non-finite loss) and for internal errors. */
     public static final int EXIT_FAILED = 1;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
+    /** Printed after every "failed:" and "internal error:" line when not verbose. */
+    static final String VERBOSE_HINT = "(run with --verbose for the details)";
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Print stack traces with errors, and the libraries' (Spark, Hadoop, jHDF) INFO and WARN logs.")
     boolean verbose;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        CommandLine cli = commandLine();
+        // The process's library logs follow --verbose. Only here: tests run commands in one shared JVM and keep
+        // their own log configuration.
+        cli.setExecutionStrategy(parsed -> {
+            ConsoleLogs.apply(((Main) cli.getCommand()).verbose);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        System.exit(cli.execute(args));
     }
 
     /** Runs the command line and returns its exit status (tests call this instead of {@link #main}). */
@@ -74,7 +86,7 @@ public final class Main {
         if (verbose) {
             e.printStackTrace(err);
         } else if (!badInput) {
-            err.println("(run with --verbose for the stack trace)");
+            err.println(VERBOSE_HINT);
         }
         err.flush();
         return badInput ? EXIT_BAD_INPUT : EXIT_FAILED;

@@ -144,7 +144,7 @@ public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, Strin
             if (!FORMAT.equals(format)) {
                 throw new BadInputException(source + ": attribute 'format' is '" + format + "'; expected '" + FORMAT + "'");
             }
-            List<String> words = Arrays.asList((String[]) dataset(f, "/vocab/idx_to_word", source).getData());
+            List<String> words = Arrays.asList((String[]) values(dataset(f, "/vocab/idx_to_word", source), source, 0));
             Vocabulary vocab = new Vocabulary(words, source + " /vocab/idx_to_word");
             Params p = readParams(f, source, dtype, vocab, null);
             ParamLayout layout = p.config().layout();
@@ -160,11 +160,12 @@ public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, Strin
                         state.put(child.getName(), flat);
                     } else {
                         Dataset d = (Dataset) child;
-                        state.put(child.getName(), Tensor.wrap(toDoubles(d.getDataFlat(), source + " " + d.getPath())));
+                        state.put(child.getName(), Tensor.wrap(toDoubles(values(d, source, 8), source + " " + d.getPath())));
                     }
                 }
             }
-            double[] history = toDoubles(dataset(f, "/history/loss", source).getDataFlat(), source + " /history/loss");
+            double[] history = toDoubles(values(dataset(f, "/history/loss", source), source, 8),
+                    source + " /history/loss");
             if (history.length == 1 && Double.isNaN(history[0])) {
                 history = new double[0];
             }
@@ -214,7 +215,10 @@ public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, Strin
         }
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (String name : ParamLayout.NAMES) {
-            shapes.put(name, dataset(f, "/params/" + name, source).getDimensions());
+            Dataset d = dataset(f, "/params/" + name, source);
+            // Before the shapes size the parameter vector: an h5py file has no checksum that read it all first.
+            DeclaredSize.require(d, source, d.getPath(), 8 * d.getSize());
+            shapes.put(name, d.getDimensions());
         }
         int[] embed = shapes.get("W_embed");
         int[] proj = shapes.get("W_proj");
@@ -249,7 +253,7 @@ public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, Strin
     }
 
     static void copyInto(Dataset d, Tensor target, String source) {
-        double[] v = toDoubles(d.getDataFlat(), source + " " + d.getPath());
+        double[] v = toDoubles(values(d, source, 8), source + " " + d.getPath());
         if (v.length != target.size()) {
             throw new BadInputException(source + ": " + d.getPath() + " has " + v.length + " values; expected "
                     + target.size());
@@ -260,6 +264,15 @@ public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, Strin
             }
             target.set(i, v[i]);
         }
+    }
+
+    /**
+     * {@code d}'s values as jhdf gives them (flat), once {@link DeclaredSize} found that they fit the file and the
+     * heap; {@code copyBytesPerValue}: what the caller's copy takes per value (8 for {@link #toDoubles}).
+     */
+    static Object values(Dataset d, String source, int copyBytesPerValue) {
+        DeclaredSize.require(d, source, d.getPath(), copyBytesPerValue * d.getSize());
+        return d.getDataFlat();
     }
 
     private static double[] toDoubles(Object data, String where) {

@@ -84,7 +84,7 @@ final class ContentChecksum {
                 sum.attribute(a.getKey(), a.getValue().getData());
             }
         }
-        sum.walk(file);
+        sum.walk(file, source);
         String expected = String.valueOf(stored.getData());
         String actual = sum.value();
         if (!expected.equals(actual)) {
@@ -93,12 +93,14 @@ final class ContentChecksum {
         }
     }
 
-    private void walk(Group group) {
+    private void walk(Group group, String source) {
         for (Node n : group.getChildren().values()) {
             if (n instanceof Dataset d) {
+                // The encoding below copies the values into a byte stream that may grow to twice their size.
+                DeclaredSize.require(d, source, d.getPath(), 2 * d.getSizeInBytes());
                 dataset(d.getPath(), d.getData());
             } else if (n instanceof Group g) {
-                walk(g);
+                walk(g, source);
             }
         }
     }

@@ -128,7 +128,7 @@ public final class VocabularyWarmStart {
             if (!(vocab instanceof io.jhdf.api.Group g) || !(g.getChild("idx_to_word") instanceof Dataset d)) {
                 return null;
             }
-            return new Vocabulary(Arrays.asList((String[]) d.getData()), source + " /vocab/idx_to_word");
+            return new Vocabulary(Arrays.asList((String[]) Checkpoint.values(d, source, 0)), source + " /vocab/idx_to_word");
         } catch (BadInputException e) {
             throw e;
         } catch (RuntimeException | InternalError e) {

@@ -22,6 +22,9 @@ final class ExecutorBlas {
     record Row(String executor, String host, BlasProbe blas) {
     }
 
+    /** The executor id Spark gives the driver's own JVM (its internal SparkContext.DRIVER_IDENTIFIER). */
+    private static final String LOCAL_EXECUTOR = "driver";
+
     private ExecutorBlas() {
     }
 
@@ -61,6 +64,11 @@ final class ExecutorBlas {
         List<String> out = new ArrayList<>();
         for (Row r : rows.subList(1, rows.size())) {
             BlasProbe b = r.blas();
+            if (r.executor().equals(LOCAL_EXECUTOR)) {
+                // Local mode: the "executor" is this JVM, with the driver's library and kernels; a slower SGEMM
+                // there is only a busy machine, nothing to fix.
+                continue;
+            }
             if (!b.runsNative()) {
                 out.add("executor " + r.executor() + " on " + r.host() + " computes with a Java BLAS ("
                         + b.implementation() + "): install OpenBLAS there (Debian: apt-get install libopenblas0-pthread)");

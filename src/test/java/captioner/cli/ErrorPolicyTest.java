@@ -51,7 +51,7 @@ class ErrorPolicyTest {
         String err = (String) r[1];
         assertEquals(Main.EXIT_FAILED, r[0]);
         assertTrue(err.startsWith("internal error: java.lang.IllegalArgumentException: index 7 outside [0, 3)"), err);
-        assertTrue(err.contains("run with --verbose for the stack trace"), err);
+        assertTrue(err.contains("\n(run with --verbose for the details)\n"), err);
         assertFalse(err.contains("error: index") && err.startsWith("error:"), err);
         assertFalse(err.contains("\tat "), err);
     }
@@ -83,7 +83,7 @@ class ErrorPolicyTest {
     void aFailedRunIsExitOneFailed() {
         Object[] r = run(() -> new TrainingFailedException("the loss is NaN at iteration 3"));
         assertEquals(Main.EXIT_FAILED, r[0]);
-        assertTrue(((String) r[1]).startsWith("failed: the loss is NaN at iteration 3"), (String) r[1]);
+        assertEquals("failed: the loss is NaN at iteration 3\n(run with --verbose for the details)\n", r[1]);
     }
 
     @Test

@@ -4,6 +4,7 @@ import captioner.TestSpark;
 import captioner.data.CaptionSplit;
 import captioner.data.FeatureKind;
 import captioner.data.cs231n.Cs231nData;
+import captioner.data.cs231n.Cs231nLayout;
 import captioner.data.cs231n.Cs231nReader;
 import captioner.data.synthetic.SyntheticDataset;
 import captioner.eval.Bleu;
@@ -351,6 +352,39 @@ class EvalCommandsTest {
             assertTrue(files.map(p -> p.getFileName().toString()).noneMatch(n -> n.startsWith(".") || n.endsWith(".crc")),
                     "no temporary or checksum files left in the run directory");
         }
+    }
+
+    /**
+     * URLs come from other people's data (a URL file here; a caption table's url column, filled from annotation
+     * files, reaches the page the same way): only http(s) and data:image URLs become links and images.
+     */
+    @Test
+    void reportShowsEveryOtherUrlAsText() throws IOException {
+        Path hostile = tmp.resolve("hostile");
+        try (Stream<Path> files = Files.list(Path.of(data))) {
+            Files.createDirectories(hostile);
+            for (Path f : files.toList()) {
+                Files.copy(f, hostile.resolve(f.getFileName()));
+            }
+        }
+        Path urls = hostile.resolve(Cs231nLayout.urlsFile("val"));
+        List<String> lines = new ArrayList<>(Files.readAllLines(urls));
+        List<String> bad = List.of("javascript:alert(2)", " JavaScript:alert(3)", "file:///etc/passwd",
+                "https://images.cocodataset.org/val2014/x.jpg");
+        for (int i = 0; i < bad.size(); i++) {
+            lines.set(i, bad.get(i));
+        }
+        Files.write(urls, lines);
+        Path page = tmp.resolve("hostile.html");
+        ok("report", "--run", run, "--data", hostile.toString(), "--gallery", "5", "--out", page.toString());
+        String html = Files.readString(page);
+        for (String url : bad.subList(0, 3)) {
+            assertTrue(html.contains("<div class=\"url\">" + url.strip() + "</div>"), url + " as text");
+        }
+        assertFalse(html.toLowerCase(java.util.Locale.ROOT).contains("href=\" javascript")
+                || html.toLowerCase(java.util.Locale.ROOT).contains("=\"javascript") || html.contains("=\"file:"), html);
+        assertEquals(1, count(html, "<img src=\"https://images.cocodataset.org/val2014/x.jpg\""));
+        assertEquals(1, count(html, "<img src=\"data:image/svg+xml"), "the fifth image keeps its inline image");
     }
 
     /** A caption as HTML text: captions have no markup characters but may hold {@code <UNK>}. */

@@ -24,6 +24,12 @@ class ExecutorBlasTest {
     }
 
     @Test
+    void localModesExecutorIsTheDriverJvmAndNeverWarnedAboutSpeed() {
+        List<String> w = ExecutorBlas.warnings(List.of(row("driver (this JVM)", "JNIBLAS", 66), row("driver", "JNIBLAS", 5)));
+        assertEquals(List.of(), w, "a slower second measurement in the same JVM is a busy machine");
+    }
+
+    @Test
     void everyExecutorOfTheSharedSessionAnswersOnce() {
         List<ExecutorBlas.Row> rows = ExecutorBlas.probe(SparkTesting.shards(SparkTesting.randomData(3, 30, 3, 12, 7, 8), 3));
         assertEquals(2, rows.size(), "the driver, and local mode's one executor: " + rows);

@@ -2,11 +2,11 @@ package captioner.data.cs231n;
 
 import captioner.BadInputException;
 import captioner.io.LocalFile;
+import captioner.model.DeclaredSize;
 import io.jhdf.HdfFile;
 import io.jhdf.Superblock;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
-import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
@@ -133,7 +133,9 @@ final class Hdf5Input implements AutoCloseable {
         if (size == 0) {
             return new int[0];
         }
-        requireStoredWithinFile(dataset, ds);
+        // jhdf gives int[] for int32; any other integer type is copied into one.
+        boolean int32 = type.getSize() == 4 && ((FixedPoint) type).isSigned();
+        requireReadable(dataset, ds, int32 ? 0 : 4 * size);
         Object flat = guard(dataset, ds::getDataFlat);
         int[] out;
         if (flat instanceof int[] ints) {
@@ -181,7 +183,8 @@ final class Hdf5Input implements AutoCloseable {
         if (size == 0) {
             return new float[0];
         }
-        requireStoredWithinFile(dataset, ds);
+        // float64 is narrowed into a float array of its own.
+        requireReadable(dataset, ds, type.getSize() == 8 ? 4 * size : 0);
         Object flat = guard(dataset, ds::getDataFlat);
         float[] out;
         if (flat instanceof float[] floats) {
@@ -208,18 +211,12 @@ final class Hdf5Input implements AutoCloseable {
         return out;
     }
 
-    /** A contiguous dataset whose bytes would run past the end of the file has a corrupt header. */
-    private void requireStoredWithinFile(String dataset, Dataset ds) {
-        if (!(ds instanceof ContiguousDataset c)) {
-            return;
-        }
-        long address = guard(dataset, c::getDataAddress);
-        long bytes = guard(dataset, ds::getSizeInBytes);
-        // An all-ones address means "never written": jhdf then returns the fill value, nothing to check.
-        if (address != -1 && (address < 0 || bytes < 0 || address + bytes > endOfFile)) {
-            throw bad(dataset, "claims " + bytes + " bytes at offset " + address + ", past the end of the file ("
-                    + endOfFile + " bytes); the HDF5 file is corrupt");
-        }
+    /** Whether the declared size fits in the file and the heap, before jhdf allocates it ({@link DeclaredSize}). */
+    private void requireReadable(String dataset, Dataset ds, long copyBytes) {
+        guard(dataset, () -> {
+            DeclaredSize.require(ds, fileName, dataset, copyBytes);
+            return null;
+        });
     }
 
     @Override

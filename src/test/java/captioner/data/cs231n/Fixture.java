@@ -35,6 +35,8 @@ public final class Fixture {
     public final Map<String, String> urls = new LinkedHashMap<>();
     /** Write every dataset chunked and deflate-compressed instead of contiguous. */
     public boolean chunked;
+    /** With {@link #chunked}: whether the chunks are compressed (shuffle and deflate) or stored as they are. */
+    public boolean compressed = true;
 
     public Fixture() {
         captions.put("train_captions", new int[][] {
@@ -76,9 +78,12 @@ public final class Fixture {
                 if (e.getValue() == null) {
                     continue;
                 }
-                if (chunked) {
+                if (chunked && compressed) {
                     h5.putDataset(e.getKey(), e.getValue(), DatasetCreationOptions.builder()
                             .chunkDimensions(chunkOf(e.getValue())).shuffle().deflate(6).build());
+                } else if (chunked) {
+                    h5.putDataset(e.getKey(), e.getValue(), DatasetCreationOptions.builder()
+                            .chunkDimensions(chunkOf(e.getValue())).build());
                 } else {
                     h5.putDataset(e.getKey(), e.getValue());
                 }
