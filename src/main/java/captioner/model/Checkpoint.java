@@ -248,7 +248,8 @@ public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, Strin
         return new Params(config, params);
     }
 
-    static void copyInto(Dataset d, Tensor target, String source) {
+    /** Copies a float32 or float64 dataset into {@code target}, refusing a wrong count or a non-finite value. */
+    public static void copyInto(Dataset d, Tensor target, String source) {
         double[] v = toDoubles(d.getDataFlat(), source + " " + d.getPath());
         if (v.length != target.size()) {
             throw new BadInputException(source + ": " + d.getPath() + " has " + v.length + " values; expected "
