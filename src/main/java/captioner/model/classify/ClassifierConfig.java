@@ -1,6 +1,8 @@
 package captioner.model.classify;
 
 import captioner.BadInputException;
+import captioner.model.CellType;
+import captioner.model.ModelSpec;
 import captioner.model.ParamLayout;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
@@ -21,7 +23,14 @@ import java.util.Random;
  * {@code attention_head_projection.weight} (E, H·Dv), {@code norm_mh.weight} (E,), {@code W1.weight} (F, E),
  * {@code W2.weight} (E, F), {@code norm_ffn.weight}, {@code final_dense.weight} (1, E) and each one's bias.
  */
-public record ClassifierConfig(int vocabSize, int hidden, int heads, int ffnDim, int dimK, int dimV, int maxLength) {
+public record ClassifierConfig(int vocabSize, int hidden, int heads, int ffnDim, int dimK, int dimV, int maxLength)
+        implements ModelSpec {
+    /**
+     * The feature width of a sentence: none is read, but the training loop's shards carry one placeholder feature
+     * per sentence ({@code captioner.data.classify.SentenceShards}).
+     */
+    public static final int FEATURE_WIDTH = 1;
+
     /** The seed's constructor defaults (its CoLA data is padded to 43 tokens). */
     public static final int DEFAULT_HIDDEN = 128;
     public static final int DEFAULT_HEADS = 2;
@@ -62,6 +71,17 @@ public record ClassifierConfig(int vocabSize, int hidden, int heads, int ffnDim,
         return kind + h;
     }
 
+    @Override
+    public CellType cell() {
+        return CellType.CLASSIFIER;
+    }
+
+    @Override
+    public int inputDim() {
+        return FEATURE_WIDTH;
+    }
+
+    @Override
     public ParamLayout layout() {
         int e = hidden;
         Map<String, int[]> shapes = new LinkedHashMap<>();
@@ -89,6 +109,7 @@ public record ClassifierConfig(int vocabSize, int hidden, int heads, int ffnDim,
      * N(0, 1), every Linear's weight and bias U(±1/√fan_in) (kaiming_uniform with a = √5 gives that bound),
      * LayerNorm γ 1 and β 0.
      */
+    @Override
     public Tensor initialParams(DType dtype, long seed) {
         ParamLayout layout = layout();
         Tensor flat = layout.zeros(dtype);
@@ -117,14 +138,21 @@ public record ClassifierConfig(int vocabSize, int hidden, int heads, int ffnDim,
         return flat;
     }
 
+    @Override
     public ClassificationTransformer newModel(Tensor params) {
         return new ClassificationTransformer(this, params);
     }
 
-    /** The sizes for progress lines, e.g. {@code classifier (V=1542, E=128, heads=2, Dk=96, Dv=96, F=2048, L=43)}. */
+    /** The sizes for progress lines, {@code classifier (V=1542, E=128, heads=2, Dk=96, Dv=96, F=2048, L=43}. */
+    @Override
     public String summary() {
         return "classifier (V=" + vocabSize + ", E=" + hidden + ", heads=" + heads + ", Dk=" + dimK + ", Dv=" + dimV
-                + ", F=" + ffnDim + ", L=" + maxLength + ")";
+                + ", F=" + ffnDim + ", L=" + maxLength;
+    }
+
+    /** The sizes for messages: {@link #summary()} closed. */
+    public String describe() {
+        return summary() + ")";
     }
 
     private static void linear(Map<String, int[]> shapes, String name, int out, int in) {

@@ -73,7 +73,7 @@ public final class ClassifierParams {
         if (!missing.isEmpty()) {
             throw new BadInputException(source + ": " + missing.size() + " classifier parameter"
                     + (missing.size() == 1 ? " is" : "s are") + " missing under /params: " + String.join(", ", missing)
-                    + "; expected every state_dict entry of a " + config.summary());
+                    + "; expected every state_dict entry of a " + config.describe());
         }
         Tensor params = layout.zeros(dtype);
         for (ParamLayout.Entry e : layout.entries()) {
@@ -81,7 +81,7 @@ public final class ClassifierParams {
             if (!Arrays.equals(d.getDimensions(), e.shape())) {
                 throw new BadInputException(source + ": " + path(e.name()) + " has shape "
                         + Arrays.toString(d.getDimensions()) + "; expected " + Arrays.toString(e.shape()) + " for a "
-                        + config.summary());
+                        + config.describe());
             }
             Checkpoint.copyInto(d, layout.view(params, e.name()), source);
         }
