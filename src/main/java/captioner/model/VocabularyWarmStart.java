@@ -1,6 +1,7 @@
 package captioner.model;
 
 import captioner.BadInputException;
+import captioner.model.classify.ClassifierParams;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import io.jhdf.HdfFile;
@@ -102,7 +103,10 @@ public final class VocabularyWarmStart {
             if (!(vocab instanceof io.jhdf.api.Group g) || !(g.getChild("idx_to_word") instanceof Dataset d)) {
                 return null;
             }
-            return new Vocabulary(Arrays.asList((String[]) d.getData()), source + " /vocab/idx_to_word");
+            List<String> words = Arrays.asList((String[]) d.getData());
+            return ClassifierParams.holdsClassifier(f)
+                    ? Vocabulary.sentenceWords(words, source + " /vocab/idx_to_word")
+                    : new Vocabulary(words, source + " /vocab/idx_to_word");
         } catch (BadInputException e) {
             throw e;
         } catch (RuntimeException | InternalError e) {

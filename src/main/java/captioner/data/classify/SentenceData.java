@@ -22,6 +22,20 @@ public record SentenceData(String source, List<String> words, Map<String, Senten
         return splits.values().iterator().next().length();
     }
 
+    /**
+     * Opens labelled sentences at {@code uri} (local path or Hadoop URI): the seed's directory ({@link SeedFiles}).
+     *
+     * @throws BadInputException when nothing usable is there, naming what was expected
+     */
+    public static SentenceData open(String uri, org.apache.hadoop.conf.Configuration conf) {
+        return SeedFiles.read(uri, conf);
+    }
+
+    /** The vocabulary as checkpoints store it. */
+    public captioner.model.Vocabulary vocabulary() {
+        return captioner.model.Vocabulary.sentenceWords(words, source + " " + SeedFiles.VOCABULARY);
+    }
+
     public SentenceSplit split(String name) {
         SentenceSplit s = splits.get(name);
         if (s == null) {

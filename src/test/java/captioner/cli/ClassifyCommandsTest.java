@@ -1,0 +1,75 @@
+package captioner.cli;
+
+import captioner.TestSpark;
+import captioner.model.Checkpoint;
+import captioner.model.classify.ClassifierConfig;
+import captioner.tensor.DType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code train --task classify} as the command line runs it, on seed 004's file layout (make_seed_files.py). */
+class ClassifyCommandsTest {
+    @TempDir
+    Path tmp;
+
+    static String seed;
+
+    @BeforeAll
+    static void session() throws URISyntaxException {
+        TestSpark.session();
+        seed = Path.of(ClassifyCommandsTest.class.getResource("/captioner/data/classify/seed").toURI()).toString();
+    }
+
+    private static String[] train(String out, String... more) {
+        String[] base = {"train", "--task", "classify", "--data", seed, "--out", out, "--wordvec", "16", "--ffn", "32",
+            "--batch-size", "2", "--partitions", "2", "--print-every", "2"};
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    private static void assertBadInput(String message, String... args) {
+        Object[] r = MainTest.run(args);
+        String err = (String) r[2];
+        assertEquals(Main.EXIT_BAD_INPUT, r[0], String.join(" ", args) + "\n" + err);
+        assertTrue(err.contains("error: " + message), "expected '" + message + "' in\n" + err);
+        assertFalse(err.contains("\tat "), "no stack trace:\n" + err);
+    }
+
+    @Test
+    void trainsAndResumesTheSeedsClassifier() {
+        String out = tmp.resolve("run").toString();
+        Object[] r = MainTest.run(train(out, "--iterations", "4"));
+        assertEquals(0, r[0], (String) r[2]);
+        Checkpoint c = Checkpoint.read(tmp.resolve("run/model.h5"), "model", DType.FLOAT32);
+        // Sizes from the flags, the seed's heads and key/value widths, positions from the data's 5 tokens.
+        assertEquals(new ClassifierConfig(6, 16, 2, 32, 96, 96, 5), c.model());
+        assertEquals(4, c.iteration());
+        r = MainTest.run("train", "--out", out, "--resume", "--iterations", "6");
+        assertEquals(0, r[0], (String) r[2]);
+        assertEquals(6, Checkpoint.read(tmp.resolve("run/model.h5"), "model", DType.FLOAT32).iteration());
+        assertTrue(Files.exists(tmp.resolve("run/loss.png")));
+    }
+
+    @Test
+    void captioningFlagsAndMissingDataAreBadInput() {
+        assertBadInput("--hidden is a captioning setting but --task is classify; drop it",
+                train(tmp.resolve("a").toString(), "--hidden", "8"));
+        assertBadInput("--task: unknown task 'sort'; expected caption or classify",
+                "train", "--task", "sort", "--out", tmp.resolve("b").toString());
+        assertBadInput("--task classify needs --data: the seed's folder",
+                "train", "--task", "classify", "--out", tmp.resolve("c").toString(), "--partitions", "1");
+        assertBadInput("--data: " + tmp.resolve("none") + ": no such directory",
+                "train", "--task", "classify", "--data", tmp.resolve("none").toString(), "--out",
+                tmp.resolve("d").toString(), "--partitions", "1");
+    }
+}
