@@ -58,6 +58,21 @@ class ClassifyCommandsTest {
         assertEquals(0, r[0], (String) r[2]);
         assertEquals(6, Checkpoint.read(tmp.resolve("run/model.h5"), "model", DType.FLOAT32).iteration());
         assertTrue(Files.exists(tmp.resolve("run/loss.png")));
+        r = MainTest.run("gradcheck", "--task", "classify", "--checkpoint", out + "/model.h5", "--data", seed,
+                "--captions", "3", "--entries", "3");
+        assertEquals(0, r[0], (String) r[1] + r[2]);
+        assertTrue(((String) r[1]).contains("final_dense.weight") && ((String) r[1]).contains("all gradients match"),
+                (String) r[1]);
+    }
+
+    /** Every parameter of a small random classifier, every entry, in float64. */
+    @Test
+    void gradcheckOfARandomClassifierPasses() {
+        Object[] r = MainTest.run("gradcheck", "--task", "classify");
+        assertEquals(0, r[0], (String) r[1] + r[2]);
+        String out = (String) r[1];
+        assertTrue(out.contains("a small random classifier") && out.contains("q2.weight")
+                && out.contains("all gradients match") && !out.contains("FAIL"), out);
     }
 
     @Test
