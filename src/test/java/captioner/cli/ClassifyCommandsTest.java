@@ -58,6 +58,12 @@ class ClassifyCommandsTest {
         assertEquals(0, r[0], (String) r[2]);
         assertEquals(6, Checkpoint.read(tmp.resolve("run/model.h5"), "model", DType.FLOAT32).iteration());
         assertTrue(Files.exists(tmp.resolve("run/loss.png")));
+        r = MainTest.run("evaluate", "--checkpoint", out + "/model.h5", "--data", seed, "--split", "val", "--out",
+                tmp.resolve("val.json").toString());
+        assertEquals(0, r[0], (String) r[2]);
+        String shown = (String) r[1];
+        assertTrue(shown.contains("mcc ") && shown.contains("majority baseline (always 1)"), shown);
+        assertTrue(Files.exists(tmp.resolve("val.json")));
         r = MainTest.run("gradcheck", "--task", "classify", "--checkpoint", out + "/model.h5", "--data", seed,
                 "--captions", "3", "--entries", "3");
         assertEquals(0, r[0], (String) r[1] + r[2]);
