@@ -2,12 +2,10 @@ package captioner.model.classify;
 
 import captioner.BadInputException;
 import captioner.model.ParamLayout;
+import captioner.model.StateDictFile;
 import captioner.nn.TorchFixture;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
-import io.jhdf.HdfFile;
-import io.jhdf.WritableHdfFile;
-import io.jhdf.api.WritableGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,34 +86,7 @@ class ClassifierParamsTest {
                 + "/params", e.getMessage());
     }
 
-    /** /params as h5py writes a state_dict, without {@code skip}, with {@code transposed} transposed. */
     private static void write(Path file, ParamLayout layout, Tensor params, List<String> skip, String transposed) {
-        try (WritableHdfFile f = HdfFile.write(file)) {
-            WritableGroup g = f.putGroup("params");
-            for (ParamLayout.Entry e : layout.entries()) {
-                if (skip.contains(e.name())) {
-                    continue;
-                }
-                double[] v = layout.view(params, e.name()).toDoubleArray();
-                if (e.shape().length == 1) {
-                    g.putDataset(e.name(), v);
-                    continue;
-                }
-                int rows = e.shape()[0];
-                int cols = e.shape()[1];
-                boolean swap = e.name().equals(transposed);
-                double[][] m = swap ? new double[cols][rows] : new double[rows][cols];
-                for (int r = 0; r < rows; r++) {
-                    for (int c = 0; c < cols; c++) {
-                        if (swap) {
-                            m[c][r] = v[r * cols + c];
-                        } else {
-                            m[r][c] = v[r * cols + c];
-                        }
-                    }
-                }
-                g.putDataset(e.name(), m);
-            }
-        }
+        StateDictFile.write(file, layout, params, skip, transposed);
     }
 }
