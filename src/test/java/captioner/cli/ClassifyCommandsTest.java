@@ -8,9 +8,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +50,7 @@ class ClassifyCommandsTest {
     }
 
     @Test
-    void trainsAndResumesTheSeedsClassifier() {
+    void trainsAndResumesTheSeedsClassifier() throws java.io.IOException {
         String out = tmp.resolve("run").toString();
         Object[] r = MainTest.run(train(out, "--iterations", "4"));
         assertEquals(0, r[0], (String) r[2]);
@@ -64,6 +68,25 @@ class ClassifyCommandsTest {
         String shown = (String) r[1];
         assertTrue(shown.contains("mcc ") && shown.contains("majority baseline (always 1)"), shown);
         assertTrue(Files.exists(tmp.resolve("val.json")));
+        Path predictions = tmp.resolve("p.jsonl");
+        r = MainTest.run("predict", "--checkpoint", out + "/model.h5", "--data", seed, "--out", predictions.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        List<String> lines = Files.readAllLines(predictions);
+        assertEquals(3, lines.size());
+        JsonNode first = new ObjectMapper().readTree(lines.get(0));
+        assertEquals(0, first.get("index").asInt());
+        assertEquals(1, first.get("label").asInt());
+        assertEquals("the dog", first.get("sentence").asText());
+        double score = first.get("score").asDouble();
+        assertTrue(score > 0 && score < 1, lines.get(0));
+        assertEquals(score >= 0.5 ? 1 : 0, first.get("predicted").asInt());
+        assertEquals("<UNK> <UNK>", new ObjectMapper().readTree(lines.get(1)).get("sentence").asText());
+        // --init: the file's shapes size the model (E=16, F=32), not the flags' defaults (128, 2048).
+        r = MainTest.run("train", "--task", "classify", "--data", seed, "--out", tmp.resolve("warm").toString(),
+                "--init", out + "/model.h5", "--iterations", "1", "--batch-size", "2", "--partitions", "1");
+        assertEquals(0, r[0], (String) r[2]);
+        assertEquals(new ClassifierConfig(6, 16, 2, 32, 96, 96, 5),
+                Checkpoint.read(tmp.resolve("warm/model.h5"), "warm", DType.FLOAT32).model());
         r = MainTest.run("gradcheck", "--task", "classify", "--checkpoint", out + "/model.h5", "--data", seed,
                 "--captions", "3", "--entries", "3");
         assertEquals(0, r[0], (String) r[1] + r[2]);

@@ -1,8 +1,10 @@
 package captioner.model.classify;
 
 import captioner.BadInputException;
+import captioner.model.Checkpoint;
 import captioner.model.ParamLayout;
 import captioner.model.StateDictFile;
+import captioner.model.Vocabulary;
 import captioner.nn.TorchFixture;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
@@ -48,6 +50,25 @@ class ClassifierParamsTest {
             }
             f.assertClose("d" + e.name(), g, TorchFixture.PARITY);
         }
+    }
+
+    /** --init's reader (Checkpoint.readParams, as VocabularyWarmStart calls it) takes the same path. */
+    @Test
+    void initReadsTheSeedsStateDict() throws Exception {
+        java.util.List<String> words = new java.util.ArrayList<>();
+        for (int i = 0; i < 13; i++) {
+            words.add("w" + i);
+        }
+        Checkpoint.Params p = Checkpoint.readParams(stateDict(), "--init sd.h5", DType.FLOAT64,
+                Vocabulary.sentenceWords(words, "test"));
+        ClassifierParams.Read read = ClassifierParams.read(stateDict(), "sd.h5", DType.FLOAT64);
+        assertEquals(read.config(), p.config());
+        assertEquals(java.util.Arrays.toString(read.params().toDoubleArray()),
+                java.util.Arrays.toString(p.params().toDoubleArray()));
+        BadInputException e = assertThrows(BadInputException.class, () -> Checkpoint.readParams(stateDict(),
+                "--init sd.h5", DType.FLOAT64, Vocabulary.sentenceWords(words.subList(0, 6), "test")));
+        assertEquals("--init sd.h5: /params/token_embeddings.weight has 13 rows (vocabulary size) but the data's "
+                + "vocabulary has 6 words; expected them to match", e.getMessage());
     }
 
     /** Three heads come from the names q1, q2, q3 alone. */
