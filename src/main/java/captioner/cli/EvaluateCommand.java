@@ -1,6 +1,8 @@
 package captioner.cli;
 
 import captioner.BadInputException;
+import captioner.data.classify.SentenceData;
+import captioner.data.classify.SentenceSplit;
 import captioner.eval.Bleu;
 import captioner.eval.Decoder;
 import captioner.eval.Evaluation;
@@ -8,6 +10,12 @@ import captioner.eval.ModelFile;
 import captioner.eval.OutputFile;
 import captioner.eval.RetrainingGate;
 import captioner.eval.SampleLines;
+import captioner.eval.classify.ClassificationMetrics;
+import captioner.eval.classify.SentenceScoring;
+import captioner.model.ModelFit;
+import captioner.model.classify.ClassificationTransformer;
+import captioner.model.classify.ClassifierConfig;
+import captioner.tensor.Tensor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
@@ -56,6 +64,41 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "cross_entropy_per_token and perplexity are better lower, the others higher.")
     String metric;
 
+    /**
+     * Seed 004's classifier on a split of the seed's files (--data, --split): CoLA's figures beside the majority
+     * baseline, and --out as JSON.
+     */
+    private int evaluateClassifier(ModelFile model, ClassifierConfig config, Configuration conf) {
+        if (baseline != null) {
+            throw new BadInputException("--baseline and --metric compare captioning models; a classifier's evaluation "
+                    + "has no gate yet");
+        }
+        if (options.data == null) {
+            throw new BadInputException(model.source() + " holds a classifier: give --data, the seed's folder it was "
+                    + "trained on");
+        }
+        OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
+        SentenceData data = Flags.parse("--data", options.data, uri -> SentenceData.open(uri, conf));
+        ModelFit.check(model.source(), model.checkpoint().vocab(), config, "--data " + options.data, data.vocabulary(),
+                ClassifierConfig.FEATURE_WIDTH);
+        SentenceSplit split = Flags.parse("--split", options.split, data::split);
+        ClassificationTransformer classifier = config.newModel(model.checkpoint().params());
+        Tensor logits = SentenceScoring.logits(classifier, split.tokens(), split.length());
+        ClassificationMetrics m = ClassificationMetrics.of(logits, split.labels(),
+                ClassificationMetrics.majority(data.split(SentenceData.TRAIN).labels()));
+        System.out.println("classifier " + config.summary() + ") on " + split.name() + " of " + data.source());
+        System.out.print(m.summary());
+        if (target != null) {
+            try {
+                target.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(m.json()) + "\n");
+            } catch (JsonProcessingException ex) {
+                throw new IllegalStateException(ex);
+            }
+            System.out.println("wrote " + target.shown());
+        }
+        return 0;
+    }
+
     /** Exit status of a gate the new model did not pass. */
     static final int EXIT_WORSE = 3;
 
@@ -75,6 +118,9 @@ final class EvaluateCommand implements Callable<Integer> {
             return m;
         });
         ModelFile model = checkpoint.read(conf);
+        if (model.checkpoint().model() instanceof ClassifierConfig classifier) {
+            return evaluateClassifier(model, classifier, conf);
+        }
         ModelFile base = baseline == null ? null : ModelFile.read("--baseline", baseline, conf);
         return SparkSessions.with(options.master, "captioner evaluate", spark -> {
             Evaluation e = options.evaluate(spark, model, options.data, null, List.of(decoder), evaluation.max, true, smooth, true);

@@ -1,10 +1,13 @@
 package captioner.cli;
 
+import captioner.data.classify.SentenceData;
+import captioner.data.classify.SentenceSplit;
 import captioner.model.CaptioningModel;
 import captioner.model.CellType;
 import captioner.model.GradientCheck;
 import captioner.model.ModelConfig;
 import captioner.model.ModelFit;
+import captioner.model.classify.ClassifierConfig;
 import captioner.tensor.DType;
 import captioner.tensor.Shapes;
 import captioner.tensor.Tensor;
@@ -40,6 +43,11 @@ final class GradcheckCommand implements Callable<Integer> {
             defaultValue = "both")
     String cell;
 
+    @Option(names = "--task", paramLabel = "TASK", defaultValue = "caption",
+            description = "caption (default) or classify: seed 004's sentence classifier (with --checkpoint, on the "
+                    + "first --captions training sentences of --data, the seed's folder).")
+    String task;
+
     @Option(names = "--seed", description = "Seed of the random model and batch (default: ${DEFAULT-VALUE}).",
             defaultValue = "231")
     long seed;
@@ -50,6 +58,13 @@ final class GradcheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (Flags.parse("--task", task, Task::parse) == Task.CLASSIFY) {
+            if (cell != null && !cell.equalsIgnoreCase("both")) {
+                throw new captioner.BadInputException("--cell is a captioning setting but --task is classify; drop it");
+            }
+            return report(List.of(checkpoint != null ? checkClassifierCheckpoint() : checkRandomClassifier()),
+                    checkpoint != null ? "the checkpoint" : "a small random classifier");
+        }
         if (checkpoint != null) {
             return report(List.of(checkCheckpoint()), "the checkpoint");
         }
@@ -112,6 +127,63 @@ final class GradcheckCommand implements Callable<Integer> {
                         GradientCheck.MODEL_STEP, threshold, entries, seed));
             }
         });
+    }
+
+    /**
+     * Seed 004's classifier at PyTorch's initialisation, small (V=9, E=8, 2 heads, Dk=4, Dv=3, F=12, L=6), on 3
+     * random sentences of 6 tokens and random labels.
+     */
+    private Checked checkRandomClassifier() {
+        Random rng = new Random(seed);
+        int n = 3;
+        ClassifierConfig config = new ClassifierConfig(9, 8, 2, 12, 4, 3, 6);
+        int length = config.maxLength();
+        int[] rows = new int[n * (length + 1)];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < length; t++) {
+                rows[i * (length + 1) + t] = rng.nextInt(config.vocabSize());
+            }
+            rows[i * (length + 1) + length] = rng.nextInt(2);
+        }
+        return checkClassifier(config, config.initialParams(DType.FLOAT64, seed), rows, n, length);
+    }
+
+    /** A classifier checkpoint on the first --captions training sentences of --data. */
+    private Checked checkClassifierCheckpoint() {
+        if (captions < 1 || entries < 1) {
+            throw new captioner.BadInputException("--captions and --entries must be at least 1");
+        }
+        if (data == null) {
+            throw new captioner.BadInputException("--task classify --checkpoint needs --data: the seed's folder");
+        }
+        captioner.io.Location file = FlagFiles.existing("--checkpoint", checkpoint);
+        captioner.model.Checkpoint ckpt = captioner.io.LocalCopy.read(file,
+                p -> captioner.model.Checkpoint.read(p, checkpoint, DType.FLOAT64));
+        if (!(ckpt.model() instanceof ClassifierConfig config)) {
+            throw new captioner.BadInputException("--checkpoint " + checkpoint + " holds a " + ckpt.model().cell().label()
+                    + " model; expected a classifier (--task classify)");
+        }
+        SentenceData sentences = Flags.parse("--data", data,
+                uri -> SentenceData.open(uri, SparkSessions.hadoopConfiguration()));
+        ModelFit.check("--checkpoint " + checkpoint, ckpt.vocab(), config, "--data " + data, sentences.vocabulary(),
+                ClassifierConfig.FEATURE_WIDTH);
+        SentenceSplit train = sentences.split(SentenceData.TRAIN);
+        int n = Math.min(captions, train.size());
+        int length = train.length();
+        int[] rows = new int[n * (length + 1)];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(train.tokens(), i * length, rows, i * (length + 1), length);
+            rows[i * (length + 1) + length] = train.labels()[i];
+        }
+        return checkClassifier(config, ckpt.params(), rows, n, length);
+    }
+
+    private Checked checkClassifier(ClassifierConfig config, Tensor params, int[] rows, int n, int length) {
+        captioner.model.TrainableModel model = config.newModel(params);
+        Tensor features = Tensor.zeros(DType.FLOAT64, n, ClassifierConfig.FEATURE_WIDTH);
+        int perParameter = checkpoint != null ? entries : Integer.MAX_VALUE;
+        return new Checked(CellType.CLASSIFIER, GradientCheck.checkModel(model, features, rows, length + 1,
+                GradientCheck.MODEL_STEP, threshold, perParameter, seed));
     }
 
     /**

@@ -27,7 +27,7 @@ import java.io.UncheckedIOException;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Trains and evaluates cs231n-style RNN/LSTM image-captioning models on Apache Spark.",
-        subcommands = {TrainCommand.class, SampleCommand.class, CaptionCommand.class, EvaluateCommand.class, ReportCommand.class, SynthCommand.class, PrepareCommand.class, GradcheckCommand.class, BenchCommand.class},
+        subcommands = {TrainCommand.class, SampleCommand.class, CaptionCommand.class, EvaluateCommand.class, ReportCommand.class, SynthCommand.class, PrepareCommand.class, GradcheckCommand.class, BenchCommand.class, PredictCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Run 'captioner COMMAND --help' for a command's options."})
 public final class Main {

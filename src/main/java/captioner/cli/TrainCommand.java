@@ -1,10 +1,14 @@
 package captioner.cli;
 
 import captioner.data.FeatureKind;
+import captioner.data.CaptionShard;
 import captioner.data.TrainingData;
+import captioner.data.classify.SentenceData;
+import captioner.data.classify.SentenceShards;
 import captioner.BadInputException;
 import captioner.model.CellType;
 import captioner.model.TransformerConfig;
+import captioner.model.classify.ClassifierConfig;
 import captioner.nn.Activation;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
@@ -13,6 +17,7 @@ import captioner.train.RunSettings;
 import captioner.train.TrainConfig;
 import captioner.train.Trainer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +45,8 @@ import java.util.concurrent.Callable;
  * heads      --heads             layers          --layers            ffn              --ffn
  * activation --activation        dropout         --dropout           maxLength        --max-length
  * </pre>
+ * {@code --task classify} is not a setting: it stands for {@code cell = classifier} (run.json's cell), and then
+ * wordvec, heads, ffn and maxLength size the classifier.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a captioning model on Spark (the embedded default dataset without --data).",
@@ -49,6 +56,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR|TABLE",
             description = "A cs231n COCO directory or a caption table (local path or Hadoop URI); default: the embedded dataset.")
     String data;
+
+    @Option(names = "--task", paramLabel = "TASK", description = {"caption (default) or classify: seed 004's sentence "
+            + "classifier, --data naming the seed's folder (word_to_ix.csv, train_inxs.npy, train_labels.npy, …); "
+            + "--wordvec, --heads, --ffn and --max-length then size it (defaults: the seed's 128, 2, 2048 and the "
+            + "data's sentence length)."})
+    String task = Task.CAPTION.label();
 
     @Option(names = "--features", paramLabel = "KIND",
             description = "pca or fc7 (default: the table's kind; pca for a cs231n directory).")
@@ -153,13 +166,21 @@ final class TrainCommand implements Callable<Integer> {
     private static final java.util.List<String> RECURRENT_ONLY = java.util.List.of("--hidden");
     private static final java.util.List<String> TRANSFORMER_ONLY = java.util.List.of("--heads", "--layers", "--ffn",
             "--activation", "--dropout", "--max-length");
+    /** Captioning settings the classifier has no use for. */
+    private static final java.util.List<String> CAPTION_ONLY = java.util.List.of("--cell", "--features", "--hidden",
+            "--layers", "--activation", "--dropout", "--max-train");
 
     @Override
     public Integer call() {
-        checkFamilyFlags();
+        boolean classify = Flags.parse("--task", task, Task::parse) == Task.CLASSIFY;
+        if (classify) {
+            refuse(CAPTION_ONLY, "a captioning setting but --task is classify");
+        } else {
+            checkFamilyFlags();
+        }
         // Everything the flags alone decide is checked before Spark starts; partitions and master wait for it
         // (a resumed run's partitions are its own).
-        TrainConfig given = flags().partitions(partitions == null ? 1 : partitions)
+        TrainConfig given = flags(classify).partitions(partitions == null ? 1 : partitions)
                 .master(master == null ? SparkSessions.DEFAULT_MASTER : master).build();
         Configuration conf = SparkSessions.hadoopConfiguration();
         Optional<TrainConfig> run = resume ? RunSettings.stored(out, conf) : Optional.empty();
@@ -183,12 +204,51 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = checked.toBuilder()
                 .partitions(partitionsKnown ? checked.partitions() : spark.sparkContext().defaultParallelism())
                 .master(spark.sparkContext().master()).build();
+        if (config.cell() == CellType.CLASSIFIER) {
+            return trainClassifier(spark, config);
+        }
         try (TrainingData data = TrainingData.open(spark, config.data(), config.features(), config.maxTrain(),
                 config.seed())) {
             System.out.println("data: " + data.source());
             Trainer.Input input = new Trainer.Input(data.vocab(), data.shards("train", config.partitions()),
                     data.featureDim(), data.captionLength());
             return new Trainer(spark, config, input, System.out).run();
+        }
+    }
+
+    /**
+     * Seed 004's classifier on the seed's files: the same loop, its shards' rows labelled sentences. The model's
+     * positions are the data's sentence length unless --max-length says more; run.json records them.
+     */
+    private Trainer.Result trainClassifier(SparkSession spark, TrainConfig given) {
+        if (given.data() == null) {
+            throw new BadInputException("--task classify needs --data: the seed's folder (word_to_ix.csv, "
+                    + "train_inxs.npy, …); there is no embedded sentence dataset yet");
+        }
+        SentenceData data = Flags.parse("--data", given.data(),
+                uri -> SentenceData.open(uri, spark.sparkContext().hadoopConfiguration()));
+        System.out.println("data: " + data.source());
+        boolean lengthGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--max-length");
+        TrainConfig config = given.resume() || lengthGiven ? given
+                : given.toBuilder().maxLength(data.length()).build();
+        ClassifierConfig model = new ClassifierConfig(data.vocabSize(), config.wordvec(), config.headsOrDefault(),
+                config.ffn(), ClassifierConfig.DEFAULT_DIM_K, ClassifierConfig.DEFAULT_DIM_V, config.maxLength());
+        JavaRDD<CaptionShard> shards = SentenceShards.of(spark, data.split(SentenceData.TRAIN), config.partitions());
+        try {
+            Trainer.Input input = new Trainer.Input(data.vocabulary(), shards, ClassifierConfig.FEATURE_WIDTH,
+                    data.length() + 1, model);
+            return new Trainer(spark, config, input, System.out).run();
+        } finally {
+            shards.unpersist(false);
+        }
+    }
+
+    /** Refuses any of {@code flags} given on the command line: "--flag is WHY; drop it". */
+    private void refuse(java.util.List<String> flags, String why) {
+        for (String flag : flags) {
+            if (spec != null && spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                throw new BadInputException(flag + " is " + why + "; drop it");
+            }
         }
     }
 
@@ -204,8 +264,19 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The settings the flags give; partitions and master wait for Spark. */
-    private TrainConfig.Builder flags() {
+    /** The settings the flags give; partitions and master wait for Spark. The classifier has the seed's sizes. */
+    private TrainConfig.Builder flags(boolean classify) {
+        TrainConfig.Builder b = captioningFlags();
+        if (!classify) {
+            return b;
+        }
+        java.util.function.Predicate<String> given = flag -> spec != null
+                && spec.commandLine().getParseResult().hasMatchedOption(flag);
+        return b.cell(CellType.CLASSIFIER).wordvec(given.test("--wordvec") ? wordvec : ClassifierConfig.DEFAULT_HIDDEN)
+                .heads(heads == null ? ClassifierConfig.DEFAULT_HEADS : heads).dropout(0.0);
+    }
+
+    private TrainConfig.Builder captioningFlags() {
         return TrainConfig.builder().data(data).features(Flags.parseOrNull("--features", features, FeatureKind::parse))
                 .cell(Flags.parse("--cell", cell, CellType::parse)).hidden(hidden).wordvec(wordvec)
                 .updateRule(Flags.parse("--update-rule", updateRule, UpdateRuleType::parse)).learningRate(learningRate)

@@ -1,6 +1,7 @@
 package captioner.model;
 
 import captioner.BadInputException;
+import captioner.model.classify.ClassifierParams;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import io.jhdf.HdfFile;
@@ -21,7 +22,8 @@ import java.util.Map;
  * A training state in one self-contained HDF5 file, readable by name from h5py:
  * <pre>
  * /params/&lt;name&gt;              each parameter in its shape (float32 or float64): cs231n's names for rnn and
- *                              lstm, PyTorch's state_dict names of cs231n's module for the transformer
+ *                              lstm, PyTorch's state_dict names of cs231n's module for the transformer and of
+ *                              seed 004's module for the classifier
  * /optimizer/&lt;state&gt;/&lt;name&gt;   the update rule's memory per parameter (Adam: m, v), same shapes
  * /optimizer/t                 Adam's step count (when the rule has one)
  * /vocab/idx_to_word           the vocabulary, word i at row i
@@ -145,7 +147,9 @@ public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, Strin
                 throw new BadInputException(source + ": attribute 'format' is '" + format + "'; expected '" + FORMAT + "'");
             }
             List<String> words = Arrays.asList((String[]) values(dataset(f, "/vocab/idx_to_word", source), source, 0));
-            Vocabulary vocab = new Vocabulary(words, source + " /vocab/idx_to_word");
+            Vocabulary vocab = ClassifierParams.holdsClassifier(f)
+                    ? Vocabulary.sentenceWords(words, source + " /vocab/idx_to_word")
+                    : new Vocabulary(words, source + " /vocab/idx_to_word");
             Params p = readParams(f, source, dtype, vocab, null);
             ParamLayout layout = p.config().layout();
             Map<String, Tensor> state = new LinkedHashMap<>();
@@ -210,6 +214,15 @@ public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, Strin
 
     private static Params readParams(HdfFile f, String source, DType dtype, Vocabulary vocab,
                                      TransformerSettings hints) {
+        if (ClassifierParams.holdsClassifier(f)) {
+            ClassifierParams.Read read = ClassifierParams.read(f, source, dtype);
+            if (read.config().vocabSize() != vocab.size()) {
+                throw new BadInputException(source + ": /params/token_embeddings.weight has " + read.config().vocabSize()
+                        + " rows (vocabulary size) but the data's vocabulary has " + vocab.size()
+                        + " words; expected them to match");
+            }
+            return new Params(read.config(), read.params());
+        }
         if (TransformerParams.holdsTransformer(f)) {
             return TransformerParams.read(f, source, dtype, vocab, hints);
         }
@@ -252,7 +265,8 @@ public record Checkpoint(ModelSpec model, Vocabulary vocab, Tensor params, Strin
         return new Params(config, params);
     }
 
-    static void copyInto(Dataset d, Tensor target, String source) {
+    /** Copies a float32 or float64 dataset into {@code target}, refusing a wrong count or a non-finite value. */
+    public static void copyInto(Dataset d, Tensor target, String source) {
         double[] v = toDoubles(values(d, source, 8), source + " " + d.getPath());
         if (v.length != target.size()) {
             throw new BadInputException(source + ": " + d.getPath() + " has " + v.length + " values; expected "

@@ -34,6 +34,18 @@ public final class Vocabulary implements Serializable {
      * @throws BadInputException on duplicate or empty words, or a missing special token
      */
     public Vocabulary(List<String> idxToWord, String source) {
+        this(idxToWord, source, true);
+    }
+
+    /**
+     * The words of a sentence classifier (seed 004's {@code word_to_ix} inverted): distinct and non-empty, but
+     * without captioning's special tokens, whose indices are then -1.
+     */
+    public static Vocabulary sentenceWords(List<String> idxToWord, String source) {
+        return new Vocabulary(idxToWord, source, false);
+    }
+
+    private Vocabulary(List<String> idxToWord, String source, boolean captions) {
         this.idxToWord = Collections.unmodifiableList(new ArrayList<>(idxToWord));
         Map<String, Integer> map = new HashMap<>();
         for (int i = 0; i < idxToWord.size(); i++) {
@@ -48,9 +60,9 @@ public final class Vocabulary implements Serializable {
             }
         }
         this.wordToIdx = Collections.unmodifiableMap(map);
-        this.nullIdx = required(NULL, source);
-        this.startIdx = required(START, source);
-        this.endIdx = required(END, source);
+        this.nullIdx = captions ? required(NULL, source) : map.getOrDefault(NULL, -1);
+        this.startIdx = captions ? required(START, source) : map.getOrDefault(START, -1);
+        this.endIdx = captions ? required(END, source) : map.getOrDefault(END, -1);
         this.unkIdx = map.getOrDefault(UNK, -1);
     }
 

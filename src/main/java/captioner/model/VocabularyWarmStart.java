@@ -1,6 +1,7 @@
 package captioner.model;
 
 import captioner.BadInputException;
+import captioner.model.classify.ClassifierParams;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import io.jhdf.HdfFile;
@@ -9,6 +10,7 @@ import io.jhdf.api.Node;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -128,7 +130,10 @@ public final class VocabularyWarmStart {
             if (!(vocab instanceof io.jhdf.api.Group g) || !(g.getChild("idx_to_word") instanceof Dataset d)) {
                 return null;
             }
-            return new Vocabulary(Arrays.asList((String[]) Checkpoint.values(d, source, 0)), source + " /vocab/idx_to_word");
+            List<String> words = Arrays.asList((String[]) Checkpoint.values(d, source, 0));
+            return ClassifierParams.holdsClassifier(f)
+                    ? Vocabulary.sentenceWords(words, source + " /vocab/idx_to_word")
+                    : new Vocabulary(words, source + " /vocab/idx_to_word");
         } catch (BadInputException e) {
             throw e;
         } catch (RuntimeException | InternalError e) {

@@ -14,6 +14,11 @@ import captioner.tensor.Tensor;
  * {@code Q = x·W_queryᵀ + b_query} and likewise K and V from the memory. All four projections are
  * {@link Linear}s in PyTorch's layout: weights (E, E), biases (E,). out: (N, T, E).
  *
+ * <p>The projections' widths come from the weights, so the same layer is also seed 004's classifier attention,
+ * whose heads are projected to their own width: query and key weights (H·Dk, E), value weights (H·Dv, E), the
+ * projection (E', H·Dv); then Dh = Dk in the scale and out is (N, T, E'). cs231n's layer is the case
+ * Dk = Dv = E/H, E' = E.
+ *
  * <p>The mask is (T, S) row-major with {@code true} where a query may attend (cs231n's
  * {@code attn_mask != 0}). Masked positions get probability exactly 0 — the softmax of −∞ — rather
  * than a large negative score, so the backward is exact: their score gradients are 0. Every query row
@@ -44,7 +49,8 @@ public final class MultiHeadAttention {
     private int n;
     private int t;
     private int s;
-    private int e;
+    private int e;   // H·Dk: the query and key width
+    private int ev;  // H·Dv: the value width, the heads' concatenation
     private Tensor qh;       // (N, H, T, Dh)
     private Tensor kh;       // (N, H, S, Dh)
     private Tensor vh;       // (N, H, S, Dh)
@@ -102,30 +108,38 @@ public final class MultiHeadAttention {
         Shapes.requireRank("key", keyInput, 3, "(N, S, E)");
         n = x.dim(0);
         t = x.dim(1);
-        e = x.dim(2);
+        int width = x.dim(2);
         s = keyInput.dim(1);
-        Shapes.require("key", keyInput, n, s, e);
-        Shapes.require("value", valueInput, n, s, e);
-        if (e % heads != 0) {
-            throw new IllegalArgumentException("attention width " + e + " is not divisible by " + heads + " heads");
+        Shapes.require("key", keyInput, n, s, width);
+        Shapes.require("value", valueInput, n, s, width);
+        Shapes.requireRank("query weight", p.queryWeight(), 2, "(H·Dk, E)");
+        Shapes.requireRank("value weight", p.valueWeight(), 2, "(H·Dv, E)");
+        e = p.queryWeight().dim(0);
+        ev = p.valueWeight().dim(0);
+        Shapes.requireRank("key weight", p.keyWeight(), 2, "(H·Dk, E)");
+        Shapes.require("key weight", p.keyWeight(), e, p.keyWeight().dim(1));
+        if (e % heads != 0 || ev % heads != 0) {
+            throw new IllegalArgumentException("attention widths " + e + " (queries, keys) and " + ev
+                    + " (values) are not both divisible by " + heads + " heads");
         }
         checkMask(mask, t, s);
         int dh = e / heads;
+        int dhv = ev / heads;
         DType dtype = x.dtype();
         Kernels k = Kernels.of(dtype);
-        qh = split(k, query.forward(x, p.queryWeight(), p.queryBias()), t, qh);
-        kh = split(k, key.forward(keyInput, p.keyWeight(), p.keyBias()), s, kh);
-        vh = split(k, value.forward(valueInput, p.valueWeight(), p.valueBias()), s, vh);
+        qh = split(k, query.forward(x, p.queryWeight(), p.queryBias()), t, e, qh);
+        kh = split(k, key.forward(keyInput, p.keyWeight(), p.keyBias()), s, e, kh);
+        vh = split(k, value.forward(valueInput, p.valueWeight(), p.valueBias()), s, ev, vh);
         int b = n * heads;
         weights = Tensor.reuse(weights, dtype, n, heads, t, s);
         k.gemmBatched(b, false, true, 1.0 / Math.sqrt(dh), qh.reshape(b, t, dh), kh.reshape(b, s, dh), 0,
                 weights.reshape(b, t, s));
         k.softmaxRows(weights, mask);
         dropped = attentionDropout.forward(weights, dropoutMask);
-        yh = Tensor.reuse(yh, dtype, n, heads, t, dh);
-        k.gemmBatched(b, false, false, 1, dropped.reshape(b, t, s), vh.reshape(b, s, dh), 0, yh.reshape(b, t, dh));
-        y = Tensor.reuse(y, dtype, n, t, e);
-        k.swapAxes12(yh, y.reshape(n, t, heads, dh));
+        yh = Tensor.reuse(yh, dtype, n, heads, t, dhv);
+        k.gemmBatched(b, false, false, 1, dropped.reshape(b, t, s), vh.reshape(b, s, dhv), 0, yh.reshape(b, t, dhv));
+        y = Tensor.reuse(y, dtype, n, t, ev);
+        k.swapAxes12(yh, y.reshape(n, t, heads, dhv));
         return proj.forward(y, p.projWeight(), p.projBias());
     }
 
@@ -136,17 +150,18 @@ public final class MultiHeadAttention {
      */
     public void backward(Tensor dout, Tensor dx, Tensor dKey, Tensor dValue, Params grads) {
         int dh = e / heads;
+        int dhv = ev / heads;
         int b = n * heads;
         DType dtype = weights.dtype();
         Kernels k = Kernels.of(dtype);
-        dy = Tensor.reuse(dy, dtype, n, t, e);
+        dy = Tensor.reuse(dy, dtype, n, t, ev);
         proj.backward(dout, dy, grads.projWeight(), grads.projBias());
-        dyh = Tensor.reuse(dyh, dtype, n, heads, t, dh);
-        k.swapAxes12(dy.reshape(n, t, heads, dh), dyh);
+        dyh = Tensor.reuse(dyh, dtype, n, heads, t, dhv);
+        k.swapAxes12(dy.reshape(n, t, heads, dhv), dyh);
         dWeights = Tensor.reuse(dWeights, dtype, n, heads, t, s);
-        k.gemmBatched(b, false, true, 1, dyh.reshape(b, t, dh), vh.reshape(b, s, dh), 0, dWeights.reshape(b, t, s));
-        dvh = Tensor.reuse(dvh, dtype, n, heads, s, dh);
-        k.gemmBatched(b, true, false, 1, dropped.reshape(b, t, s), dyh.reshape(b, t, dh), 0, dvh.reshape(b, s, dh));
+        k.gemmBatched(b, false, true, 1, dyh.reshape(b, t, dhv), vh.reshape(b, s, dhv), 0, dWeights.reshape(b, t, s));
+        dvh = Tensor.reuse(dvh, dtype, n, heads, s, dhv);
+        k.gemmBatched(b, true, false, 1, dropped.reshape(b, t, s), dyh.reshape(b, t, dhv), 0, dvh.reshape(b, s, dhv));
         attentionDropout.backward(dWeights, dWeights);
         k.softmaxRowsBackward(weights, dWeights, 1.0 / Math.sqrt(dh), dWeights);
         Tensor dScores = dWeights.reshape(b, t, s);
@@ -154,26 +169,25 @@ public final class MultiHeadAttention {
         k.gemmBatched(b, false, false, 1, dScores, kh.reshape(b, s, dh), 0, dqh.reshape(b, t, dh));
         dkh = Tensor.reuse(dkh, dtype, n, heads, s, dh);
         k.gemmBatched(b, true, false, 1, dScores, qh.reshape(b, t, dh), 0, dkh.reshape(b, s, dh));
-        dq = merge(k, dqh, t, dq);
-        dk = merge(k, dkh, s, dk);
-        dv = merge(k, dvh, s, dv);
+        dq = merge(k, dqh, t, e, dq);
+        dk = merge(k, dkh, s, e, dk);
+        dv = merge(k, dvh, s, ev, dv);
         query.backward(dq, dx, grads.queryWeight(), grads.queryBias());
         key.backward(dk, dKey, grads.keyWeight(), grads.keyBias());
         value.backward(dv, dValue, grads.valueWeight(), grads.valueBias());
     }
 
-    /** (N, L, E) → (N, H, L, Dh) into a reused buffer. */
-    private Tensor split(Kernels k, Tensor projected, int length, Tensor buffer) {
-        int dh = e / heads;
-        Tensor out = Tensor.reuse(buffer, projected.dtype(), n, heads, length, dh);
-        k.swapAxes12(projected.reshape(n, length, heads, dh), out);
+    /** (N, L, width) → (N, H, L, width/H) into a reused buffer. */
+    private Tensor split(Kernels k, Tensor projected, int length, int width, Tensor buffer) {
+        Tensor out = Tensor.reuse(buffer, projected.dtype(), n, heads, length, width / heads);
+        k.swapAxes12(projected.reshape(n, length, heads, width / heads), out);
         return out;
     }
 
-    /** (N, H, L, Dh) → (N, L, E) into a reused buffer. */
-    private Tensor merge(Kernels k, Tensor perHead, int length, Tensor buffer) {
-        Tensor out = Tensor.reuse(buffer, perHead.dtype(), n, length, e);
-        k.swapAxes12(perHead, out.reshape(n, length, heads, e / heads));
+    /** (N, H, L, width/H) → (N, L, width) into a reused buffer. */
+    private Tensor merge(Kernels k, Tensor perHead, int length, int width, Tensor buffer) {
+        Tensor out = Tensor.reuse(buffer, perHead.dtype(), n, length, width);
+        k.swapAxes12(perHead, out.reshape(n, length, heads, width / heads));
         return out;
     }
 

@@ -13,6 +13,7 @@ import captioner.model.TransformerSettings;
 import captioner.model.ModelFit;
 import captioner.model.Vocabulary;
 import captioner.model.VocabularyWarmStart;
+import captioner.model.classify.ClassifierConfig;
 import captioner.nn.GradientClipping;
 import captioner.optim.UpdateRule;
 import captioner.optim.UpdateRuleType;
@@ -40,8 +41,20 @@ import java.util.Optional;
  */
 public final class Trainer {
 
-    /** What training reads: the vocabulary and the training split as one shard per partition. */
-    public record Input(Vocabulary vocab, JavaRDD<CaptionShard> train, int featureDim, int captionLength) {
+    /**
+     * What training reads: the vocabulary and the training split as one shard per partition, and the model family
+     * the data plugs in.
+     *
+     * @param model the model to start from (before --init or --resume); null for the captioning model the flags
+     *              describe ({@link TrainConfig#cell()}). Seed 004's classifier comes this way, its shards' rows
+     *              being labelled sentences ({@code captioner.data.classify.SentenceShards}).
+     */
+    public record Input(Vocabulary vocab, JavaRDD<CaptionShard> train, int featureDim, int captionLength,
+                        ModelSpec model) {
+        /** A captioning input: the flags describe the model. */
+        public Input(Vocabulary vocab, JavaRDD<CaptionShard> train, int featureDim, int captionLength) {
+            this(vocab, train, featureDim, captionLength, null);
+        }
     }
 
     /** How a run ended. */
@@ -321,6 +334,9 @@ public final class Trainer {
 
     /** The model the flags describe, before any --init or --resume. */
     private ModelSpec freshModel(Vocabulary vocab) {
+        if (input.model() != null) {
+            return input.model();
+        }
         if (config.cell() == captioner.model.CellType.TRANSFORMER) {
             return new TransformerConfig(vocab.size(), input.featureDim(), config.wordvec(), config.ffn(),
                     config.layers(), config.headsOrDefault(), config.activation(), config.dropout(), config.maxLength(),
@@ -329,8 +345,12 @@ public final class Trainer {
         return ModelConfig.of(config.cell(), vocab, input.featureDim(), config.wordvec(), config.hidden());
     }
 
-    /** The transformer takes captions of at most maxLength + 1 words (maxLength positions in). */
+    /** The transformer takes captions of at most maxLength + 1 words (maxLength positions in); the classifier L tokens. */
     private void checkLength(ModelSpec model) {
+        if (model instanceof ClassifierConfig c && input.captionLength() - 1 > c.maxLength()) {
+            throw new BadInputException("the data's sentences have " + (input.captionLength() - 1) + " tokens but the "
+                    + "classifier has " + c.maxLength() + " positions; expected at most " + c.maxLength() + " tokens");
+        }
         if (model instanceof TransformerConfig t && input.captionLength() - 1 > t.maxLength()) {
             throw new BadInputException("the data's captions have " + input.captionLength() + " words ("
                     + (input.captionLength() - 1) + " positions in) but --max-length is " + t.maxLength()

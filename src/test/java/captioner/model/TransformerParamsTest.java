@@ -5,9 +5,6 @@ import captioner.nn.Activation;
 import captioner.nn.TorchFixture;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
-import io.jhdf.HdfFile;
-import io.jhdf.WritableHdfFile;
-import io.jhdf.api.WritableGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,32 +108,6 @@ class TransformerParamsTest {
 
     /** /params as a PyTorch user's h5py would write it, without {@code skip}, with {@code transposed} transposed. */
     private static void write(Path file, ParamLayout layout, Tensor params, List<String> skip, String transposed) {
-        try (WritableHdfFile f = HdfFile.write(file)) {
-            WritableGroup g = f.putGroup("params");
-            for (ParamLayout.Entry e : layout.entries()) {
-                if (skip.contains(e.name())) {
-                    continue;
-                }
-                double[] v = layout.view(params, e.name()).toDoubleArray();
-                if (e.shape().length == 1) {
-                    g.putDataset(e.name(), v);
-                    continue;
-                }
-                int rows = e.shape()[0];
-                int cols = e.shape()[1];
-                boolean swap = e.name().equals(transposed);
-                double[][] m = swap ? new double[cols][rows] : new double[rows][cols];
-                for (int r = 0; r < rows; r++) {
-                    for (int col = 0; col < cols; col++) {
-                        if (swap) {
-                            m[col][r] = v[r * cols + col];
-                        } else {
-                            m[r][col] = v[r * cols + col];
-                        }
-                    }
-                }
-                g.putDataset(e.name(), m);
-            }
-        }
+        StateDictFile.write(file, layout, params, skip, transposed);
     }
 }
