@@ -4,6 +4,7 @@ import captioner.BadInputException;
 import captioner.io.AtomicWrites;
 import captioner.io.LocalCopy;
 import captioner.io.Location;
+import captioner.io.StorageFailure;
 import captioner.model.Checkpoint;
 import captioner.tensor.DType;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -120,8 +121,12 @@ final class RunDirectory {
                     RunLayout.JSON.readTree(in);
             run.remove(RunLayout.Environment.ALL);
             return RunLayout.JSON.treeToValue(run, TrainConfig.class);
-        } catch (IOException | RuntimeException e) {
+        } catch (StorageFailure e) {
+            throw e;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
             throw new BadInputException(runFile + ": not a readable run description (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new StorageFailure(runFile, "read", e);
         }
     }
 
@@ -132,7 +137,7 @@ final class RunDirectory {
         try (InputStream in = runFile.open()) {
             run = (com.fasterxml.jackson.databind.node.ObjectNode) RunLayout.JSON.readTree(in);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + runFile + ": " + e.getMessage(), e);
+            throw new StorageFailure(runFile, "read", e);
         }
         run.set(key, RunLayout.JSON.valueToTree(value));
         try {
