@@ -62,7 +62,7 @@ public final class AtomicWrites {
                     Files.delete(local);
                     body.writeTo(local);
                     // Only the copy is tried again (StorageRetries): the local file is whole.
-                    StorageRetries.of(target).run(target, "write", retry -> {
+                    StorageRetries.of(target).run(target, "write", (retry, previous) -> {
                         try {
                             target.fs().mkdirs(target.path().getParent());
                             target.fs().copyFromLocalFile(false, true, new Path(local.toUri()), temp.path());

@@ -88,8 +88,8 @@ public final class LineLog implements Closeable {
     public void append(String line) {
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            StorageRetries.of(file).run(file, "append to", retry -> {
-                if (retry > 0 && reopen(line)) {
+            StorageRetries.of(file).run(file, "append to", (retry, previous) -> {
+                if (retry > 0 && reopen(line, previous)) {
                     return null;
                 }
                 out.write(bytes);
@@ -115,16 +115,17 @@ public final class LineLog implements Closeable {
     /**
      * Drops the broken stream and opens the file again holding exactly the {@link #lines} written before.
      *
+     * @param failure why the stream broke: the cause named while the file cannot be opened again
      * @return whether {@code line} had arrived before the failure (it is kept, not written again)
      */
-    private boolean reopen(String line) throws IOException {
+    private boolean reopen(String line, Throwable failure) throws IOException {
         try {
             out.close();
         } catch (IOException ignored) {
             // The stream failed already; its lease is recovered next.
         }
         if (!Leases.tryRecover(file)) {
-            throw new IOException("its HDFS lease is not recovered yet");
+            throw new IOException("its HDFS lease is not recovered yet", failure);
         }
         List<String> back = wholeLines(file);
         if (back.size() < lines) {

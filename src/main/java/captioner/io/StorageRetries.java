@@ -42,8 +42,11 @@ public final class StorageRetries {
     /** An operation on the file system that may be tried again as a whole. */
     @FunctionalInterface
     public interface Attempt<T> {
-        /** @param retry 0 for the first attempt, then 1, 2, ... */
-        T run(int retry) throws IOException;
+        /**
+         * @param retry    0 for the first attempt, then 1, 2, ...
+         * @param previous the failure of the attempt before (null for the first)
+         */
+        T run(int retry, Throwable previous) throws IOException;
     }
 
     private final int retries;
@@ -73,9 +76,10 @@ public final class StorageRetries {
      * @throws IOException the last attempt's failure
      */
     public <T> T run(Location file, String operation, Attempt<T> attempt) throws IOException {
+        Throwable previous = null;
         for (int retry = 0; ; retry++) {
             try {
-                return attempt.run(retry);
+                return attempt.run(retry, previous);
             } catch (IOException | RuntimeException e) {
                 if (retry >= retries || !isTransient(e)) {
                     throw e;
@@ -84,6 +88,7 @@ public final class StorageRetries {
                 log.printf("warning: %s: cannot %s it: %s; retry %d of %d in %s%n", file, operation,
                         StorageFailure.rootCause(e), retry + 1, retries, seconds(wait));
                 sleep(wait, e);
+                previous = e;
             }
         }
     }
