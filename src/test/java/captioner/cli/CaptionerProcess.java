@@ -32,9 +32,13 @@ final class CaptionerProcess {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    /** Waits for the process to end (at most 4 minutes) and returns its exit status. */
+    /** Waits for the process to end (at most 4 minutes; then it is killed) and returns its exit status. */
     static int finish(Process p, Path log) throws Exception {
-        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the command did not finish:\n" + Files.readString(log));
+        boolean ended = p.waitFor(240, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // never left running past its test
+        }
+        assertTrue(ended, "the command did not finish:\n" + Files.readString(log));
         return p.exitValue();
     }
 }

@@ -90,8 +90,11 @@ class HdfsRunTest {
         String out = hdfs.uri("/runs/killed");
         Path log = tmp.resolve("victim.log");
         Process victim = CaptionerProcess.start(train(out, List.of()), log);
-        awaitCheckpoints(out, 2, victim, log);
-        victim.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        try {
+            awaitCheckpoints(out, 2, victim, log);
+        } finally {
+            victim.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
         assertFalse(at(out + "/model.h5").exists(), "killed before the end:\n" + Files.readString(log));
 
         // The dead trainer still holds the HDFS lease on metrics.jsonl: --resume recovers it.
@@ -124,7 +127,12 @@ class HdfsRunTest {
         // One quick retry, so the run gives up while the DataNode is still down.
         Process run = CaptionerProcess.start(train(out, List.of("-Dspark.hadoop.captioner.storage.retries=1",
                 "-Dspark.hadoop.captioner.storage.retry-wait=500ms")), log);
-        awaitCheckpoints(out, 1, run, log);
+        try {
+            awaitCheckpoints(out, 1, run, log);
+        } catch (AssertionError | RuntimeException e) {
+            run.destroyForcibly();
+            throw e;
+        }
         hdfs.stopDataNode();
         try {
             assertEquals(Main.EXIT_FAILED, CaptionerProcess.finish(run, log), Files.readString(log));
