@@ -32,9 +32,9 @@ final class CaptionerProcess {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    /** Waits for the process to end (at most 4 minutes; then it is killed) and returns its exit status. */
+    /** Waits for the process to end (at most 10 minutes, a guard against hangs; then it is killed) and returns its exit status. */
     static int finish(Process p, Path log) throws Exception {
-        boolean ended = p.waitFor(240, TimeUnit.SECONDS);
+        boolean ended = p.waitFor(600, TimeUnit.SECONDS);
         if (!ended) {
             p.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // never left running past its test
         }

@@ -178,7 +178,7 @@ class HdfsRunTest {
 
     /** Waits until the run has written {@code n} checkpoints, while it is still running. */
     private static void awaitCheckpoints(String out, int n, Process run, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
         Location dir = at(out + "/checkpoints");
         while (dir.list().stream().filter(f -> f.name().startsWith("ckpt-")).count() < n && run.isAlive()
                 && System.nanoTime() < deadline) {
