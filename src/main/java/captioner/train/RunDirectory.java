@@ -47,6 +47,7 @@ final class RunDirectory {
      */
     void claim(TrainConfig config) {
         if (check(config, List.of())) {
+            removeLeftovers();
             // A resumed run given a new length keeps it: a later --resume alone goes on to it.
             TrainConfig run = readRun(file(RunLayout.RUN));
             if (Objects.equals(run.epochs(), config.epochs()) && Objects.equals(run.iterations(), config.iterations())) {
@@ -59,6 +60,20 @@ final class RunDirectory {
             writeText(RunLayout.RUN, RunLayout.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         } catch (IOException e) {
             throw new IllegalStateException("cannot describe the run as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the hidden temporary files ({@link AtomicWrites#temporarySibling}) a killed trainer left in OUT and
+     * checkpoints/: its lock is ours now, so no writer of this run is still using them.
+     */
+    private void removeLeftovers() {
+        for (Location folder : List.of(root, root.child(RunLayout.CHECKPOINTS))) {
+            for (Location f : folder.list()) {
+                if (f.name().startsWith(".") && f.name().contains(".tmp-")) {
+                    f.deleteQuietly();
+                }
+            }
         }
     }
 
