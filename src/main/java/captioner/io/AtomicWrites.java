@@ -21,7 +21,8 @@ import java.util.UUID;
  * JSON, reports, synthetic datasets, plots.
  *
  * <p>Writers that need a local file (jhdf, the chart library) write one: for a local target it is the hidden
- * sibling itself, for any other file system a local temporary file that is then copied beside the target.
+ * sibling itself, for any other file system a local temporary file that is then copied beside the target, a copy
+ * tried again after a transient failure as {@link StorageRetries} says.
  */
 public final class AtomicWrites {
     private AtomicWrites() {
@@ -60,9 +61,18 @@ public final class AtomicWrites {
                 try {
                     Files.delete(local);
                     body.writeTo(local);
-                    target.fs().mkdirs(target.path().getParent());
-                    target.fs().copyFromLocalFile(false, true, new Path(local.toUri()), temp.path());
-                    renameOver(temp, target);
+                    // Only the copy is tried again (StorageRetries): the local file is whole.
+                    StorageRetries.of(target).run(target, "write", (retry, previous) -> {
+                        try {
+                            target.fs().mkdirs(target.path().getParent());
+                            target.fs().copyFromLocalFile(false, true, new Path(local.toUri()), temp.path());
+                            renameOver(temp, target);
+                            return null;
+                        } catch (IOException | RuntimeException e) {
+                            temp.deleteQuietly();
+                            throw e;
+                        }
+                    });
                 } finally {
                     Files.deleteIfExists(local);
                 }

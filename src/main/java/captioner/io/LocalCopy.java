@@ -21,7 +21,8 @@ public final class LocalCopy {
     /**
      * The file as a local file; close it to delete a temporary copy.
      *
-     * @throws BadInputException "FILE: cannot read it: no such file" (or a directory, or the copy failed)
+     * @throws BadInputException "FILE: cannot read it: no such file" (or a directory)
+     * @throws StorageFailure    when reading the file or writing the copy fails, naming both
      */
     public static LocalFile open(Location file) {
         file.requireFile("read");
@@ -35,11 +36,15 @@ public final class LocalCopy {
             return new LocalFile(tmp, file.toString(), true);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(tmp);
-            if (e instanceof BadInputException bad) {
-                throw bad;
+            if (e instanceof BadInputException || e instanceof StorageFailure) {
+                throw (RuntimeException) e;
             }
-            throw new BadInputException(file + ": cannot copy it to a local temporary file to read it (" + e
-                    + "); expected a readable file and room in " + System.getProperty("java.io.tmpdir"), e);
+            if (StorageFailure.isIo(e)) {
+                // The remote file or the local disk: both are named.
+                throw new StorageFailure(file, "copy to a temporary file in " + System.getProperty("java.io.tmpdir")
+                        + " to read", e);
+            }
+            throw (RuntimeException) e; // an IOException is I/O, handled above
         }
     }
 

@@ -215,13 +215,24 @@ public final class Location {
         }
     }
 
-    /** Opens the file for reading; a missing file is a {@link BadInputException} naming it. */
+    /**
+     * Opens the file for reading.
+     *
+     * @throws BadInputException "X: cannot read it: no such file"
+     * @throws StorageFailure    "X: cannot read it: CAUSE" when the file system fails (a lost DataNode, a
+     *                           permission)
+     */
     public InputStream open() {
         try {
             return fs.open(path);
         } catch (FileNotFoundException e) {
             throw new BadInputException(this + ": cannot read it: no such file", e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            throw new StorageFailure(this, "read", e);
+        } catch (RuntimeException e) {
+            if (StorageFailure.isIo(e)) {
+                throw new StorageFailure(this, "read", e);
+            }
             throw new BadInputException(this + ": cannot read it (" + e + ")", e);
         }
     }

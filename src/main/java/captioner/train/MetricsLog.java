@@ -1,13 +1,11 @@
 package captioner.train;
 
+import captioner.BadInputException;
 import captioner.io.LineLog;
 import captioner.io.Location;
+import com.fasterxml.jackson.core.JsonProcessingException;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,18 +29,24 @@ final class MetricsLog implements TrainingListener {
         List<String> kept = new ArrayList<>();
         long keepThrough = start.firstIteration();
         if (keepThrough > 0 && file.exists()) {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(file.open(), StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    if (!line.isBlank() && RunLayout.JSON.readTree(line).path(RunLayout.Metric.ITERATION)
-                            .asLong(Long.MAX_VALUE) <= keepThrough) {
-                        kept.add(line);
-                    }
+            // A killed run's HDFS lease on the file is recovered first; a line it did not finish is dropped.
+            List<String> lines = LineLog.read(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (!lines.get(i).isBlank() && iteration(file, i, lines.get(i)) <= keepThrough) {
+                    kept.add(lines.get(i));
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
             }
         }
         out = LineLog.open(file, kept);
+    }
+
+    private static long iteration(Location file, int index, String line) {
+        try {
+            return RunLayout.JSON.readTree(line).path(RunLayout.Metric.ITERATION).asLong(Long.MAX_VALUE);
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(file + " line " + (index + 1) + ": not a JSON metrics record ("
+                    + e.getOriginalMessage() + "); expected one object per line as train writes them", e);
+        }
     }
 
     @Override

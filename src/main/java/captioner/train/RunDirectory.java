@@ -4,6 +4,7 @@ import captioner.BadInputException;
 import captioner.io.AtomicWrites;
 import captioner.io.LocalCopy;
 import captioner.io.Location;
+import captioner.io.StorageFailure;
 import captioner.model.Checkpoint;
 import captioner.tensor.DType;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -47,6 +48,7 @@ final class RunDirectory {
     void claim(TrainConfig config) {
         com.fasterxml.jackson.databind.node.ObjectNode run = RunLayout.JSON.valueToTree(config);
         if (check(config, List.of())) {
+            removeLeftovers();
             // A resumed run given a new length keeps it: a later --resume alone goes on to it.
             TrainConfig stored = readRun(file(RunLayout.RUN));
             if (Objects.equals(stored.epochs(), config.epochs())
@@ -75,6 +77,20 @@ final class RunDirectory {
             return RunLayout.JSON.readTree(in);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + runFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the hidden temporary files ({@link AtomicWrites#temporarySibling}) a killed trainer left in OUT and
+     * checkpoints/: its lock is ours now, so no writer of this run is still using them.
+     */
+    private void removeLeftovers() {
+        for (Location folder : List.of(root, root.child(RunLayout.CHECKPOINTS))) {
+            for (Location f : folder.list()) {
+                if (f.name().startsWith(".") && f.name().contains(".tmp-")) {
+                    f.deleteQuietly();
+                }
+            }
         }
     }
 
@@ -137,8 +153,12 @@ final class RunDirectory {
                     RunLayout.JSON.readTree(in);
             run.remove(RunLayout.Environment.ALL);
             return RunLayout.JSON.treeToValue(run, TrainConfig.class);
-        } catch (IOException | RuntimeException e) {
+        } catch (StorageFailure e) {
+            throw e;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
             throw new BadInputException(runFile + ": not a readable run description (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new StorageFailure(runFile, "read", e);
         }
     }
 
@@ -149,7 +169,7 @@ final class RunDirectory {
         try (InputStream in = runFile.open()) {
             run = (com.fasterxml.jackson.databind.node.ObjectNode) RunLayout.JSON.readTree(in);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + runFile + ": " + e.getMessage(), e);
+            throw new StorageFailure(runFile, "read", e);
         }
         run.set(key, RunLayout.JSON.valueToTree(value));
         try {

@@ -48,20 +48,14 @@ class KillAndResumeTest {
     /** A training process: {@code jvmArgs} go to the JVM (e.g. -Dspark.* settings). */
     private static List<String> train(Path data, Path out, boolean resume, String master, int iterations,
                                       List<String> jvmArgs) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + Path.of("conf", "java-options").toAbsolutePath(),
-                "-Dlog4j2.configurationFile=" + Path.of("src", "test", "resources", "log4j2-test.properties").toAbsolutePath()));
-        cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                "captioner.cli.Main", "train", "--data", data.toString(), "--out", out.toString(),
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", out.toString(),
                 "--master", master, "--partitions", "2", "--cell", "lstm", "--hidden", "48", "--wordvec", "32",
                 "--batch-size", "50", "--iterations", String.valueOf(iterations), "--checkpoint-every", "25",
                 "--keep-checkpoints", "2", "--print-every", "50"));
         if (resume) {
-            cmd.add("--resume");
+            args.add("--resume");
         }
-        return cmd;
+        return CaptionerProcess.command(jvmArgs, args);
     }
 
     @Test
@@ -86,12 +80,11 @@ class KillAndResumeTest {
     }
 
     private static Process start(List<String> cmd, Path log) throws IOException {
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return CaptionerProcess.start(cmd, log);
     }
 
     private static int finish(Process p, Path log) throws Exception {
-        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "training did not finish:\n" + Files.readString(log));
-        return p.exitValue();
+        return CaptionerProcess.finish(p, log);
     }
 
     @Test
