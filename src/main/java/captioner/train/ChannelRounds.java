@@ -83,8 +83,11 @@ final class ChannelRounds implements GradientRounds {
         }
         PartialGradient last = parts[lastToArrive(uploads.arrivals())];
         PartialGradient sum = GradientSum.sumInOrder(List.of(parts));
-        sum.paramsNanos = last.paramsNanos;
-        return new Round(sum, start, published - start, System.nanoTime() - reduce);
+        long end = System.nanoTime();
+        // The metrics split the iteration's wall time into parts that add up: the last task's transfer, bounded
+        // by what the slowest task's compute (perhaps another task's, in parallel) leaves of the window.
+        sum.paramsNanos = Math.max(0, Math.min(last.paramsNanos, (end - published) - sum.computeNanos - (end - reduce)));
+        return new Round(sum, start, published - start, end - reduce);
     }
 
     /** The partition whose upload arrived last: its task's parameter transfer is the iteration's. */
