@@ -56,8 +56,26 @@ final class ChannelRounds implements GradientRounds {
         this.end = end;
         SparkConf conf = jsc.getConf();
         String host = conf.get("spark.driver.host");
-        this.channel = new ParameterChannel(conf.get("spark.driver.bindAddress", host), host, conf.getInt(PORT, 0),
-                shards.getNumPartitions(), dtype, size);
+        String bind = conf.get("spark.driver.bindAddress", host);
+        int port = port(conf.get(PORT, "0"));
+        try {
+            this.channel = new ParameterChannel(bind, host, port, shards.getNumPartitions(), dtype, size);
+        } catch (RuntimeException e) {
+            throw new captioner.BadInputException("cannot open the parameter channel on " + bind + ":" + port + " ("
+                    + PORT + "): " + e.getMessage() + "; set another port, or " + ENABLED + "=false");
+        }
+    }
+
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new captioner.BadInputException(PORT + " is '" + value + "'; expected a port number 0-65535 (0: any free one)");
     }
 
     /** Whether the channel may carry this run: on by {@link #ENABLED}, no Spark security, a one-level sum. */
