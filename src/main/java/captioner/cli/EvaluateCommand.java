@@ -78,7 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "trained on");
         }
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
-        SentenceData data = Flags.parse("--data", options.data, uri -> SentenceData.open(uri, conf));
+        SentenceData data = SentenceDataFlag.open(options.data, options.master, "evaluate");
         ModelFit.check(model.source(), model.checkpoint().vocab(), config, "--data " + options.data, data.vocabulary(),
                 ClassifierConfig.FEATURE_WIDTH);
         SentenceSplit split = Flags.parse("--split", options.split, data::split);

@@ -44,7 +44,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new BadInputException(model.source() + " holds a " + model.checkpoint().model().cell().label()
                     + " model; predict takes a classifier (train --task classify)");
         }
-        SentenceData sentences = Flags.parse("--data", data, uri -> SentenceData.open(uri, conf));
+        SentenceData sentences = SentenceDataFlag.open(data, null, "predict");
         ModelFit.check(model.source(), model.checkpoint().vocab(), config, "--data " + data, sentences.vocabulary(),
                 ClassifierConfig.FEATURE_WIDTH);
         SentenceSplit s = Flags.parse("--split", split, sentences::split);

@@ -226,7 +226,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "train_inxs.npy, …); there is no embedded sentence dataset yet");
         }
         SentenceData data = Flags.parse("--data", given.data(),
-                uri -> SentenceData.open(uri, spark.sparkContext().hadoopConfiguration()));
+                uri -> SentenceData.open(uri, spark));
         System.out.println("data: " + data.source());
         boolean lengthGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--max-length");
         TrainConfig config = given.resume() || lengthGiven ? given

@@ -23,12 +23,25 @@ public record SentenceData(String source, List<String> words, Map<String, Senten
     }
 
     /**
-     * Opens labelled sentences at {@code uri} (local path or Hadoop URI): the seed's directory ({@link SeedFiles}).
+     * Opens labelled sentences at {@code uri} (local path or Hadoop URI), by what is there: the seed's folder
+     * ({@link SeedFiles}, read on the driver: it holds {@code word_to_ix.csv}) or a sentence table
+     * ({@link SentenceTableReader}, read on Spark: it holds {@code table.json}).
      *
      * @throws BadInputException when nothing usable is there, naming what was expected
      */
-    public static SentenceData open(String uri, org.apache.hadoop.conf.Configuration conf) {
-        return SeedFiles.read(uri, conf);
+    public static SentenceData open(String uri, org.apache.spark.sql.SparkSession spark) {
+        captioner.io.Location dir = captioner.io.Location.of(uri, spark.sparkContext().hadoopConfiguration());
+        if (dir.isDirectory() && SeedFiles.holdsSeedFiles(dir)) {
+            return SeedFiles.read(uri, spark.sparkContext().hadoopConfiguration());
+        }
+        if (dir.isDirectory() && SentenceTableReader.holdsTable(dir)) {
+            return SentenceTableReader.read(uri, spark);
+        }
+        throw new BadInputException(uri + ": " + (!dir.exists() ? "no such directory" : dir.isDirectory()
+                ? "holds neither " + SeedFiles.VOCABULARY + " nor " + SentenceTableSchema.METADATA_FILE : "is a file")
+                + "; expected the seed's folder (" + SeedFiles.VOCABULARY + ", " + SeedFiles.tokensFile(TRAIN) + ", "
+                + SeedFiles.labelsFile(TRAIN) + ", …) or a sentence table ('captioner prepare --task classify' "
+                + "writes one)");
     }
 
     /** The vocabulary as checkpoints store it. */

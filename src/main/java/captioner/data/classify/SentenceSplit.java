@@ -22,17 +22,26 @@ public record SentenceSplit(String name, int length, int[] tokens, int[] labels)
     public void check(String tokenSource, String labelSource, int vocabSize, String vocabSource) {
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] != 0 && labels[i] != 1) {
-                throw new BadInputException(labelSource + ": row " + i + " holds label " + labels[i]
-                        + "; expected 0 (unacceptable) or 1 (acceptable)");
+                throw new BadInputException(badLabel(labelSource, i, labels[i]));
             }
         }
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= vocabSize) {
-                throw new BadInputException(tokenSource + ": row " + i / length + ", column " + i % length + " holds "
-                        + tokens[i] + "; expected a word index in [0, " + vocabSize + ") (" + vocabSource + " has "
-                        + vocabSize + " words)");
+                throw new BadInputException(badToken(tokenSource, i / length, i % length, tokens[i], vocabSize,
+                        vocabSource));
             }
         }
+    }
+
+    /** The message for a label other than 0/1 in {@code source}'s row {@code row}: one wording for every source. */
+    static String badLabel(String source, long row, long label) {
+        return source + ": row " + row + " holds label " + label + "; expected 0 (unacceptable) or 1 (acceptable)";
+    }
+
+    /** The message for a token outside [0, V) at {@code row}, {@code column} of {@code source}. */
+    static String badToken(String source, long row, int column, int token, int vocabSize, String vocabSource) {
+        return source + ": row " + row + ", column " + column + " holds " + token + "; expected a word index in [0, "
+                + vocabSize + ") (" + vocabSource + " has " + vocabSize + " words)";
     }
 
     /** The fraction of acceptable sentences. */

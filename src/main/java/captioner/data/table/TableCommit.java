@@ -43,12 +43,12 @@ public final class TableCommit {
     }
 
     /** The hidden folder beside {@code out} that a new table is written into. */
-    static Location temporaryFolder(Location out) {
+    public static Location temporaryFolder(Location out) {
         return AtomicWrites.temporarySibling(out);
     }
 
     /** Renames {@code tmp} to {@code out}, swapping out an existing table when {@code overwrite}. */
-    static void commit(Location out, Location tmp, boolean overwrite) {
+    public static void commit(Location out, Location tmp, boolean overwrite) {
         if (!out.exists()) {
             rename(tmp, out, "");
             return;
