@@ -44,6 +44,17 @@ public record SentenceSplit(String name, int length, int[] tokens, int[] labels)
                 + vocabSize + ") (" + vocabSource + " has " + vocabSize + " words)";
     }
 
+    /** The sentences at {@code rows} (ascending), in that order. */
+    public SentenceSplit subset(int[] rows) {
+        int[] t = new int[rows.length * length];
+        int[] y = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(tokens, rows[i] * length, t, i * length, length);
+            y[i] = labels[rows[i]];
+        }
+        return new SentenceSplit(name, length, t, y);
+    }
+
     /** The fraction of acceptable sentences. */
     public double positiveRate() {
         long ones = 0;
