@@ -44,9 +44,10 @@ import java.util.concurrent.Callable;
  * epochs     --epochs            iterations      --iterations
  * heads      --heads             layers          --layers            ffn              --ffn
  * activation --activation        dropout         --dropout           maxLength        --max-length
+ * dimK       --dim-k             dimV            --dim-v
  * </pre>
  * {@code --task classify} is not a setting: it stands for {@code cell = classifier} (run.json's cell), and then
- * wordvec, heads, ffn and maxLength size the classifier.
+ * wordvec, heads, ffn, maxLength, dimK and dimV size the classifier.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a captioning model on Spark (the embedded default dataset without --data).",
@@ -58,9 +59,9 @@ final class TrainCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--task", paramLabel = "TASK", description = {"caption (default) or classify: seed 004's sentence "
-            + "classifier, --data naming the seed's folder (word_to_ix.csv, train_inxs.npy, train_labels.npy, …); "
-            + "--wordvec, --heads, --ffn and --max-length then size it (defaults: the seed's 128, 2, 2048 and the "
-            + "data's sentence length)."})
+            + "classifier, --data naming the seed's folder (word_to_ix.csv, train_inxs.npy, train_labels.npy, …) or a "
+            + "sentence table (prepare --task classify); --wordvec, --heads, --ffn, --max-length, --dim-k and --dim-v "
+            + "then size it (defaults: the seed's 128, 2, 2048, the data's sentence length, 96 and 96)."})
     String task = Task.CAPTION.label();
 
     @Option(names = "--features", paramLabel = "KIND",
@@ -159,6 +160,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-length", paramLabel = "T", description = "Transformer positions: the longest caption it takes, minus one (default: ${DEFAULT-VALUE}).")
     int maxLength = TrainConfig.DEFAULT_MAX_LENGTH;
 
+    @Option(names = "--dim-k", paramLabel = "K", description = "Classifier query/key width per head (default: "
+            + "${DEFAULT-VALUE}, the seed's; with --init the file's own).")
+    int dimK = TrainConfig.DEFAULT_DIM_K;
+
+    @Option(names = "--dim-v", paramLabel = "V", description = "Classifier value width per head (default: "
+            + "${DEFAULT-VALUE}, the seed's; with --init the file's own).")
+    int dimV = TrainConfig.DEFAULT_DIM_V;
+
     @Spec
     CommandSpec spec;
 
@@ -169,6 +178,8 @@ final class TrainCommand implements Callable<Integer> {
     /** Captioning settings the classifier has no use for. */
     private static final java.util.List<String> CAPTION_ONLY = java.util.List.of("--cell", "--features", "--hidden",
             "--layers", "--activation", "--dropout", "--max-train");
+    /** Classifier settings the captioning models have no use for. */
+    private static final java.util.List<String> CLASSIFY_ONLY = java.util.List.of("--dim-k", "--dim-v");
 
     @Override
     public Integer call() {
@@ -176,6 +187,9 @@ final class TrainCommand implements Callable<Integer> {
         if (classify) {
             refuse(CAPTION_ONLY, "a captioning setting but --task is classify");
         } else {
+            if (!resume) { // a resumed run's cell decides; run.json's settings check the flags
+                refuse(CLASSIFY_ONLY, "a classifier setting but --task is caption");
+            }
             checkFamilyFlags();
         }
         // Everything the flags alone decide is checked before Spark starts; partitions and master wait for it
@@ -232,7 +246,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = given.resume() || lengthGiven ? given
                 : given.toBuilder().maxLength(data.length()).build();
         ClassifierConfig model = new ClassifierConfig(data.vocabSize(), config.wordvec(), config.headsOrDefault(),
-                config.ffn(), ClassifierConfig.DEFAULT_DIM_K, ClassifierConfig.DEFAULT_DIM_V, config.maxLength());
+                config.ffn(), config.dimK(), config.dimV(), config.maxLength());
         JavaRDD<CaptionShard> shards = SentenceShards.of(spark, data.split(SentenceData.TRAIN), config.partitions());
         try {
             Trainer.Input input = new Trainer.Input(data.vocabulary(), shards, ClassifierConfig.FEATURE_WIDTH,
@@ -285,6 +299,6 @@ final class TrainCommand implements Callable<Integer> {
                 .out(out).checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).resume(resume).init(init)
                 .printEvery(printEvery).treeDepth(treeDepth).heads(heads).layers(layers).ffn(ffn)
                 .activation(Flags.parse("--activation", activation, Activation.Kind::parse)).dropout(dropout)
-                .maxLength(maxLength);
+                .maxLength(maxLength).dimK(dimK).dimV(dimV);
     }
 }

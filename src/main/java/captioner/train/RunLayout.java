@@ -154,6 +154,8 @@ public final class RunLayout {
         public static final String ACTIVATION = "activation";
         public static final String DROPOUT = "dropout";
         public static final String MAX_LENGTH = "maxLength";
+        public static final String DIM_K = "dimK";
+        public static final String DIM_V = "dimV";
 
         /** Settings that do not change a run's result: a resumed run may give other values for them. */
         public static final List<String> FREE = List.of(RESUME, PRINT_EVERY, CHECKPOINT_EVERY, KEEP_CHECKPOINTS, MASTER,

@@ -4,6 +4,7 @@ import captioner.BadInputException;
 import captioner.data.FeatureKind;
 import captioner.model.CellType;
 import captioner.model.TransformerConfig;
+import captioner.model.classify.ClassifierConfig;
 import captioner.nn.Activation;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.DType;
@@ -33,6 +34,8 @@ import java.io.Serializable;
  * @param layers        the transformer's decoder layers; {@code ffn}, {@code activation}, {@code dropout} and
  *                      {@code maxLength} are its other settings ({@link TransformerConfig}); null (a run.json
  *                      written before they existed) stands for the default
+ * @param dimK          the classifier's query/key width per head, and {@code dimV} its value width; null (a run.json
+ *                      written before they existed) stands for the seed's 96
  */
 public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
                           @JsonProperty(RunLayout.Run.FEATURES) FeatureKind features,
@@ -64,7 +67,9 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
                           @JsonProperty(RunLayout.Run.FFN) Integer ffn,
                           @JsonProperty(RunLayout.Run.ACTIVATION) Activation.Kind activation,
                           @JsonProperty(RunLayout.Run.DROPOUT) Double dropout,
-                          @JsonProperty(RunLayout.Run.MAX_LENGTH) Integer maxLength) implements Serializable {
+                          @JsonProperty(RunLayout.Run.MAX_LENGTH) Integer maxLength,
+                          @JsonProperty(RunLayout.Run.DIM_K) Integer dimK,
+                          @JsonProperty(RunLayout.Run.DIM_V) Integer dimV) implements Serializable {
 
     public static final CellType DEFAULT_CELL = CellType.LSTM;
     public static final int DEFAULT_HIDDEN = 512;
@@ -86,6 +91,8 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
     public static final Activation.Kind DEFAULT_ACTIVATION = TransformerConfig.DEFAULT_ACTIVATION;
     public static final double DEFAULT_DROPOUT = TransformerConfig.DEFAULT_DROPOUT;
     public static final int DEFAULT_MAX_LENGTH = TransformerConfig.DEFAULT_MAX_LENGTH;
+    public static final int DEFAULT_DIM_K = ClassifierConfig.DEFAULT_DIM_K;
+    public static final int DEFAULT_DIM_V = ClassifierConfig.DEFAULT_DIM_V;
 
     public TrainConfig {
         required("--cell", cell, "rnn, lstm or transformer");
@@ -132,6 +139,8 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
         activation = activation == null ? DEFAULT_ACTIVATION : activation;
         dropout = dropout == null ? DEFAULT_DROPOUT : dropout;
         maxLength = maxLength == null ? DEFAULT_MAX_LENGTH : maxLength;
+        dimK = dimK == null ? DEFAULT_DIM_K : dimK;
+        dimV = dimV == null ? DEFAULT_DIM_V : dimV;
         if (heads != null) {
             positive("--heads", heads);
         }
@@ -141,6 +150,8 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
             throw bad("--dropout", dropout, "a probability in [0, 1)");
         }
         positive("--max-length", maxLength);
+        positive("--dim-k", dimK);
+        positive("--dim-v", dimV);
         if (cell == CellType.TRANSFORMER) {
             // The fields are not assigned yet in a compact constructor: read the parameter.
             int h = heads == null ? TransformerConfig.DEFAULT_HEADS : heads;
@@ -172,7 +183,8 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
                 .iterations(iterations).fullBatch(fullBatch).maxTrain(maxTrain).partitions(partitions).master(master)
                 .seed(seed).dtype(dtype).clipNorm(clipNorm).out(out).checkpointEvery(checkpointEvery)
                 .keepCheckpoints(keepCheckpoints).resume(resume).init(init).printEvery(printEvery).treeDepth(treeDepth)
-                .heads(heads).layers(layers).ffn(ffn).activation(activation).dropout(dropout).maxLength(maxLength);
+                .heads(heads).layers(layers).ffn(ffn).activation(activation).dropout(dropout).maxLength(maxLength)
+                .dimK(dimK).dimV(dimV);
     }
 
     /** Iterations per epoch, as cs231n's solver: {@code max(numTrain // batchSize, 1)}; 1 with full batches. */
@@ -251,6 +263,8 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
         private Activation.Kind activation = DEFAULT_ACTIVATION;
         private double dropout = DEFAULT_DROPOUT;
         private int maxLength = DEFAULT_MAX_LENGTH;
+        private int dimK = DEFAULT_DIM_K;
+        private int dimV = DEFAULT_DIM_V;
 
         private Builder() {
         }
@@ -287,13 +301,15 @@ public record TrainConfig(@JsonProperty(RunLayout.Run.DATA) String data,
         public Builder activation(Activation.Kind v) { activation = v; return this; }
         public Builder dropout(double v) { dropout = v; return this; }
         public Builder maxLength(int v) { maxLength = v; return this; }
+        public Builder dimK(int v) { dimK = v; return this; }
+        public Builder dimV(int v) { dimV = v; return this; }
         // @formatter:on
 
         public TrainConfig build() {
             return new TrainConfig(data, features, cell, hidden, wordvec, updateRule, learningRate, lrDecay, batchSize,
                     epochs, iterations, fullBatch, maxTrain, partitions, master, seed, dtype, clipNorm, out,
                     checkpointEvery, keepCheckpoints, resume, init, printEvery, treeDepth, heads, layers, ffn, activation,
-                    dropout, maxLength);
+                    dropout, maxLength, dimK, dimV);
         }
     }
 }
