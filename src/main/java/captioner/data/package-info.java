@@ -3,8 +3,10 @@
  * or the embedded default dataset and cuts a split into deterministic per-partition
  * {@link captioner.data.CaptionShard}s; {@link captioner.data.ImageCaptions} holds the reference captions per image;
  * {@link captioner.data.SparkJobs} is the one translation of failed Spark jobs into user messages (data, train and
- * eval use it). The formats live in sub-packages: {@code cs231n} (the HDF5 directory), {@code table} (the Parquet
- * caption table), {@code synthetic} (the embedded dataset and its generator).
+ * eval use it); {@link captioner.data.JsonFields} checks the fields of every table's {@code table.json}. The
+ * formats live in sub-packages: {@code cs231n} (the HDF5 directory), {@code table} (the Parquet caption table),
+ * {@code synthetic} (the embedded dataset and its generator), {@code classify} (labelled sentences: the seed's
+ * files and the sentence table).
  *
  * <p>May import {@code captioner.io}, {@code captioner.model} and below, Spark and Hadoop; never {@code train},
  * {@code eval} or {@code cli}. The sub-packages use this package's value types (splits, feature kind, vocabulary

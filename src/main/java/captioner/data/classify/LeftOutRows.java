@@ -1,6 +1,6 @@
 package captioner.data.classify;
 
-import captioner.BadInputException;
+import captioner.data.JsonFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -70,22 +70,13 @@ public record LeftOutRows(long lines, Count wrongColumns, Count badLabels, Count
             return null;
         }
         String at = where + "." + KEY;
-        return new LeftOutRows(number(p, LINES, at), count(p, WRONG_COLUMNS, at), count(p, BAD_LABELS, at),
-                count(p, TOO_LONG, at), number(p, UNKNOWN_WORDS, at));
+        return new LeftOutRows(JsonFields.count(p, LINES, at), count(p, WRONG_COLUMNS, at), count(p, BAD_LABELS, at),
+                count(p, TOO_LONG, at), JsonFields.count(p, UNKNOWN_WORDS, at));
     }
 
     private static Count count(JsonNode p, String key, String where) {
         JsonNode c = p.path(key);
         JsonNode line = c.path(FIRST_LINE);
-        return new Count(number(c, COUNT, where + "." + key), line.canConvertToLong() ? line.longValue() : null);
-    }
-
-    private static long number(JsonNode node, String key, String where) {
-        JsonNode v = node.get(key);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
-            throw new BadInputException(where + ": '" + key + "' is " + (v == null ? "missing" : v)
-                    + "; expected a count of at least 0");
-        }
-        return v.longValue();
+        return new Count(JsonFields.count(c, COUNT, where + "." + key), line.canConvertToLong() ? line.longValue() : null);
     }
 }

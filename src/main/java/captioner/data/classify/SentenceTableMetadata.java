@@ -1,6 +1,7 @@
 package captioner.data.classify;
 
 import captioner.BadInputException;
+import captioner.data.JsonFields;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -124,7 +125,7 @@ public record SentenceTableMetadata(int formatVersion, int sentenceLength, List<
                     + " but this build reads version " + FORMAT_VERSION + "; expected a table written by the same "
                     + "version of spark-captioner (run 'captioner prepare --task classify' again to rewrite it)");
         }
-        int length = positiveInt(root, "sentence_length", 1, file);
+        int length = JsonFields.intAtLeast(root, "sentence_length", 1, file);
         JsonNode wordsNode = root.get("words");
         if (wordsNode == null || !wordsNode.isArray() || wordsNode.isEmpty()) {
             throw new BadInputException(file + ": 'words' is " + (wordsNode == null ? "missing" : "not a list of words")
@@ -137,7 +138,7 @@ public record SentenceTableMetadata(int formatVersion, int sentenceLength, List<
             }
             words.add(w.textValue());
         }
-        int vocabSize = positiveInt(root, "vocab_size", 1, file);
+        int vocabSize = JsonFields.intAtLeast(root, "vocab_size", 1, file);
         if (vocabSize != words.size()) {
             throw new BadInputException(file + ": 'vocab_size' is " + vocabSize + " but 'words' has " + words.size()
                     + "; expected them to agree");
@@ -162,7 +163,7 @@ public record SentenceTableMetadata(int formatVersion, int sentenceLength, List<
                 throw new BadInputException(file + ": split '" + name + "' is unknown; expected " + SPLITS);
             }
             JsonNode one = s.get(name);
-            splits.put(name, new SplitInfo(positiveInt(one, "sentences", 0, file + " splits." + name),
+            splits.put(name, new SplitInfo(JsonFields.intAtLeast(one, "sentences", 0, file + " splits." + name),
                     LeftOutRows.read(one, file + " splits." + name)));
         }
         return new SentenceTableMetadata(version.intValue(), length, words, special, root.path("source").asText(""),
@@ -176,15 +177,6 @@ public record SentenceTableMetadata(int formatVersion, int sentenceLength, List<
                 || v.intValue() >= vocabSize) {
             throw new BadInputException(file + ": special_tokens." + field + " is " + (v == null ? "missing" : v)
                     + "; expected a word index in [0, " + vocabSize + ")");
-        }
-        return v.intValue();
-    }
-
-    private static int positiveInt(JsonNode node, String field, int min, String where) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min) {
-            throw new BadInputException(where + ": '" + field + "' is " + (v == null ? "missing" : v)
-                    + "; expected an integer of at least " + min);
         }
         return v.intValue();
     }

@@ -1,6 +1,6 @@
 package captioner.data.table;
 
-import captioner.BadInputException;
+import captioner.data.JsonFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -58,21 +58,13 @@ public record PrepareCounts(Count duplicateIds, Count captionsWithoutFeatures, C
         }
         return new PrepareCounts(count(p, DUPLICATE_IDS, where), count(p, CAPTIONS_WITHOUT_FEATURES, where),
                 count(p, FEATURES_WITHOUT_CAPTIONS, where), count(p, EMPTY_CAPTIONS, where),
-                count(p, CUT_CAPTIONS, where), number(p, UNKNOWN_WORDS, where + "." + KEY));
+                count(p, CUT_CAPTIONS, where), JsonFields.count(p, UNKNOWN_WORDS, where + "." + KEY));
     }
 
     private static Count count(JsonNode p, String key, String where) {
         JsonNode c = p.path(key);
         JsonNode id = c.path(FIRST_ID);
-        return new Count(number(c, COUNT, where + "." + KEY + "." + key), id.isTextual() ? id.textValue() : null);
-    }
-
-    private static long number(JsonNode node, String key, String where) {
-        JsonNode v = node.get(key);
-        if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.longValue() < 0) {
-            throw new BadInputException(where + ": '" + key + "' is " + (v == null ? "missing" : v)
-                    + "; expected a count of at least 0");
-        }
-        return v.longValue();
+        return new Count(JsonFields.count(c, COUNT, where + "." + KEY + "." + key),
+                id.isTextual() ? id.textValue() : null);
     }
 }

@@ -2,6 +2,7 @@ package captioner.data.table;
 
 import captioner.BadInputException;
 import captioner.data.FeatureKind;
+import captioner.data.JsonFields;
 import captioner.data.cs231n.Cs231nLayout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -112,9 +113,9 @@ public record TableMetadata(int formatVersion, int captionLength, int featureDim
                     + " but this build reads version " + FORMAT_VERSION + "; expected a table written by the same "
                     + "version of spark-captioner (run 'captioner prepare' again to rewrite it)");
         }
-        int captionLength = positiveInt(root, "caption_length", 2, file);
-        int featureDim = positiveInt(root, "feature_dim", 1, file);
-        int vocabSize = positiveInt(root, "vocab_size", 3, file);
+        int captionLength = JsonFields.intAtLeast(root, "caption_length", 2, file);
+        int featureDim = JsonFields.intAtLeast(root, "feature_dim", 1, file);
+        int vocabSize = JsonFields.intAtLeast(root, "vocab_size", 3, file);
         FeatureKind kind = FeatureKind.parse(text(root, "feature_kind", file));
         JsonNode maxTrainNode = root.get("max_train");
         Integer maxTrain = maxTrainNode == null || maxTrainNode.isNull() ? null : maxTrainNode.intValue();
@@ -127,7 +128,7 @@ public record TableMetadata(int formatVersion, int captionLength, int featureDim
         for (String name : Cs231nLayout.SPLITS) {
             JsonNode one = s.get(name);
             if (one != null) {
-                int images = positiveInt(one, "images", 1, file + " splits." + name);
+                int images = JsonFields.intAtLeast(one, "images", 1, file + " splits." + name);
                 long captions = one.path("captions").asLong(-1);
                 if (captions < 1) {
                     throw new BadInputException(file + ": splits." + name + ".captions is " + one.get("captions")
@@ -149,14 +150,5 @@ public record TableMetadata(int formatVersion, int captionLength, int featureDim
                     + "; expected a string");
         }
         return v.textValue();
-    }
-
-    private static int positiveInt(JsonNode node, String field, int min, String where) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min) {
-            throw new BadInputException(where + ": '" + field + "' is " + (v == null ? "missing" : v)
-                    + "; expected an integer of at least " + min);
-        }
-        return v.intValue();
     }
 }
