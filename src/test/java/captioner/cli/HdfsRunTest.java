@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Runs on a real HDFS ({@link HdfsCluster}: a NameNode and a DataNode on 127.0.0.1), every path an hdfs:// URI:
  * synth → prepare → train, SIGKILLed mid-run → {@code train --out hdfs://…/run --resume} → evaluate → report; and a
  * run whose DataNode dies under it, which fails with one message and resumes once the DataNode is back. Both end
- * bitwise where an uninterrupted run of the same settings ends.
+ * bitwise where an uninterrupted run of the same settings ends. And a sentence table prepared on HDFS trains bitwise
+ * as the seed's folder it came from.
  */
 class HdfsRunTest {
     @TempDir
@@ -159,6 +160,25 @@ class HdfsRunTest {
 
     private static Location at(String uri) {
         return Location.of(uri, hdfs.clientConf());
+    }
+
+    /** The seed's sentences as a table on HDFS: prepared there, trained from there, bitwise the local run. */
+    @Test
+    void aSentenceTableOnHdfsTrainsAsTheSeedsFolder() throws Exception {
+        String seed = Path.of(HdfsRunTest.class.getResource("/captioner/data/classify/seed").toURI()).toString();
+        String sentences = hdfs.uri("/sentences");
+        ok(MainTest.run("prepare", "--task", "classify", "--data", seed, "--out", sentences));
+        List<String> flags = List.of("train", "--task", "classify", "--wordvec", "16", "--ffn", "32", "--batch-size",
+                "2", "--partitions", "2", "--iterations", "3");
+        List<String> local = new ArrayList<>(flags);
+        local.addAll(List.of("--data", seed, "--out", tmp.resolve("local").toString()));
+        List<String> remote = new ArrayList<>(flags);
+        remote.addAll(List.of("--data", sentences, "--out", hdfs.uri("/runs/sentences")));
+        ok(MainTest.run(local.toArray(String[]::new)));
+        ok(MainTest.run(remote.toArray(String[]::new)));
+        assertArrayEquals(params(Location.local(tmp.resolve("local/model.h5"))),
+                params(at(hdfs.uri("/runs/sentences/model.h5"))));
+        ok(MainTest.run("evaluate", "--checkpoint", hdfs.uri("/runs/sentences/model.h5"), "--data", sentences));
     }
 
     private static void ok(Object[] result) {
