@@ -74,8 +74,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "has no gate yet");
         }
         if (options.data == null) {
-            throw new BadInputException(model.source() + " holds a classifier: give --data, the seed's folder it was "
-                    + "trained on");
+            throw new BadInputException(model.source() + " holds a classifier: give --data, the seed's folder or "
+                    + "sentence table it was trained on");
         }
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
         SentenceData data = SentenceDataFlag.open(options.data, options.master, "evaluate");

@@ -45,7 +45,7 @@ final class GradcheckCommand implements Callable<Integer> {
 
     @Option(names = "--task", paramLabel = "TASK", defaultValue = "caption",
             description = "caption (default) or classify: seed 004's sentence classifier (with --checkpoint, on the "
-                    + "first --captions training sentences of --data, the seed's folder).")
+                    + "first --captions training sentences of --data, the seed's folder or a sentence table).")
     String task;
 
     @Option(names = "--seed", description = "Seed of the random model and batch (default: ${DEFAULT-VALUE}).",
@@ -154,7 +154,8 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new captioner.BadInputException("--captions and --entries must be at least 1");
         }
         if (data == null) {
-            throw new captioner.BadInputException("--task classify --checkpoint needs --data: the seed's folder");
+            throw new captioner.BadInputException("--task classify --checkpoint needs --data: the seed's folder "
+                    + "or a sentence table");
         }
         captioner.io.Location file = FlagFiles.existing("--checkpoint", checkpoint);
         captioner.model.Checkpoint ckpt = captioner.io.LocalCopy.read(file,

@@ -26,7 +26,8 @@ final class PredictCommand implements Callable<Integer> {
     CheckpointOption checkpoint;
 
     @Option(names = "--data", paramLabel = "DIR", required = true,
-            description = "The seed's folder (word_to_ix.csv, VAL_inxs.npy, …), local path or Hadoop URI.")
+            description = "The seed's folder (word_to_ix.csv, VAL_inxs.npy, …) or a sentence table, local path or "
+                    + "Hadoop URI.")
     String data;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "val", description = "train or val (default: ${DEFAULT-VALUE}).")

@@ -125,7 +125,8 @@ class SentenceTableCommandsTest {
         JsonNode settings = new ObjectMapper().readTree(Path.of(run, "run.json").toFile());
         assertEquals(8, settings.findValue("dimK").asInt());
         assertEquals(6, settings.findValue("dimV").asInt());
-        assertBadInput("--resume: --out " + run + " holds a run with other settings: --dim-k (8 in the run, 9 given)", "train", "--out", run, "--resume", "--dim-k", "9");
+        assertBadInput("--resume: --out " + run + " holds a run with other settings: --dim-k (8 in the run, 9 given)",
+                "train", "--out", run, "--resume", "--dim-k", "9");
         ok("train", "--out", run, "--resume", "--iterations", "4");
         assertEquals(new ClassifierConfig(6, 16, 2, 32, 8, 6, 5),
                 Checkpoint.read(Path.of(run, "model.h5"), "run", DType.FLOAT32).model());

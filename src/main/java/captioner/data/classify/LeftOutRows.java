@@ -77,6 +77,7 @@ public record LeftOutRows(long lines, Count wrongColumns, Count badLabels, Count
     private static Count count(JsonNode p, String key, String where) {
         JsonNode c = p.path(key);
         JsonNode line = c.path(FIRST_LINE);
-        return new Count(JsonFields.count(c, COUNT, where + "." + key), line.canConvertToLong() ? line.longValue() : null);
+        return new Count(JsonFields.count(c, COUNT, where + "." + key),
+                line.canConvertToLong() ? line.longValue() : null);
     }
 }

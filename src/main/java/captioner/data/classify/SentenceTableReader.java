@@ -82,8 +82,8 @@ public final class SentenceTableReader {
         List<int[]> rows = SparkJobs.run(() -> selected.queryExecution().toRdd().toJavaRDD().map(decoder::decode)
                 .collect());
         if (rows.size() != sentences) {
-            throw new BadInputException(where + ": has " + rows.size() + " rows but " + SentenceTableSchema.METADATA_FILE
-                    + " says " + sentences + " sentences; expected one row per sentence");
+            throw new BadInputException(where + ": has " + rows.size() + " rows but "
+                    + SentenceTableSchema.METADATA_FILE + " says " + sentences + " sentences; expected one row per sentence");
         }
         int[] tokens = new int[sentences * t];
         int[] labels = new int[sentences];

@@ -93,8 +93,8 @@ class ColaPrepareTest {
     @Test
     void strictRefusesTheFirstLineThatWouldBeLeftOut() throws Exception {
         BadInputException e = assertThrows(BadInputException.class, () -> read(2, null, null, true));
-        assertEquals(file("train.tsv") + ": line 6 has 3 columns; expected 4 (source, label, original label, sentence), "
-                + "tab-separated (strict: no line is left out)", e.getMessage());
+        assertEquals(file("train.tsv") + ": line 6 has 3 columns; expected 4 (source, label, original label, "
+                + "sentence), tab-separated (strict: no line is left out)", e.getMessage());
         e = assertThrows(BadInputException.class, () -> ColaPrepare.read(new ColaPrepare.Options(file("val.tsv"),
                 null, 1, 6, null, 0, true), new Configuration()));
         assertEquals(file("val.tsv") + ": line 1 has 6 words; the sentence length 6 leaves room for 5 after <CLS> "

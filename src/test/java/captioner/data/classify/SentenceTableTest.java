@@ -100,7 +100,8 @@ class SentenceTableTest {
         Path table = tmp.resolve("many");
         spark.createDataFrame(java.util.stream.IntStream.range(0, n).mapToObj(i -> RowFactory.create(n - 1 - i,
                         Arrays.stream(tokens, (n - 1 - i) * t, (n - i) * t).boxed().toList(), labels[n - 1 - i]))
-                .toList(), SentenceTableSchema.SCHEMA).repartition(5).write().parquet(table.resolve("train").toString());
+                .toList(), SentenceTableSchema.SCHEMA).repartition(5).write()
+                .parquet(table.resolve("train").toString());
         write(data, "model");
         copyMetadata(tmp.resolve("model"), table);
         assertSame(data, SentenceData.open(table.toString(), spark));
