@@ -30,6 +30,10 @@ class RunLayoutTest {
     private static final String NEW_JSON = OLD_JSON.substring(0, OLD_JSON.length() - 1) + ",\"heads\":null,"
             + "\"layers\":2,\"ffn\":2048,\"activation\":\"GELU\",\"dropout\":0.1,\"maxLength\":50}";
 
+    /** What run.json holds since the classifier's key and value widths: the transformer's keys, then those. */
+    private static final String CLASSIFIER_JSON = NEW_JSON.substring(0, NEW_JSON.length() - 1)
+            + ",\"dimK\":96,\"dimV\":96}";
+
     private static TrainConfig config() {
         return TrainConfig.builder().features(FeatureKind.FC7).cell(CellType.LSTM).hidden(16).wordvec(8)
                 .updateRule(UpdateRuleType.SGD_MOMENTUM).batchSize(20).iterations(12).maxTrain(100).partitions(3)
@@ -39,10 +43,11 @@ class RunLayoutTest {
 
     @Test
     void runJsonIsWrittenAsBeforeAndOldFilesReadBack() throws Exception {
-        assertEquals(NEW_JSON, RunLayout.JSON.writeValueAsString(config()));
-        // A run.json from before the transformer's settings reads back with their defaults.
+        assertEquals(CLASSIFIER_JSON, RunLayout.JSON.writeValueAsString(config()));
+        // A run.json from before the transformer's or the classifier's settings reads back with their defaults.
         assertEquals(config(), RunLayout.JSON.readValue(OLD_JSON, TrainConfig.class));
         assertEquals(config(), RunLayout.JSON.readValue(NEW_JSON, TrainConfig.class));
+        assertEquals(config(), RunLayout.JSON.readValue(CLASSIFIER_JSON, TrainConfig.class));
     }
 
     @Test
@@ -54,7 +59,7 @@ class RunLayoutTest {
             }
         }
         List<String> written = new ArrayList<>();
-        Iterator<String> names = RunLayout.JSON.readTree(NEW_JSON).fieldNames();
+        Iterator<String> names = RunLayout.JSON.readTree(CLASSIFIER_JSON).fieldNames();
         names.forEachRemaining(written::add);
         assertEquals(written, declared, "RunLayout.Run lists run.json's keys, in order");
         assertEquals(TrainConfig.class.getRecordComponents().length, declared.size());
