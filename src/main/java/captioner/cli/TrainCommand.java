@@ -221,12 +221,7 @@ final class TrainCommand implements Callable<Integer> {
      * positions are the data's sentence length unless --max-length says more; run.json records them.
      */
     private Trainer.Result trainClassifier(SparkSession spark, TrainConfig given) {
-        if (given.data() == null) {
-            throw new BadInputException("--task classify needs --data: the seed's folder (word_to_ix.csv, "
-                    + "train_inxs.npy, …); there is no embedded sentence dataset yet");
-        }
-        SentenceData data = Flags.parse("--data", given.data(),
-                uri -> SentenceData.open(uri, spark.sparkContext().hadoopConfiguration()));
+        SentenceData data = SentenceInput.open(given.data(), spark.sparkContext().hadoopConfiguration());
         System.out.println("data: " + data.source());
         boolean lengthGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--max-length");
         TrainConfig config = given.resume() || lengthGiven ? given

@@ -9,8 +9,9 @@ import java.util.Set;
  * The corruptions that turn a grammatical synthetic sentence into an unacceptable one. Each kind is limited to edits
  * that break English, not only this grammar (the examples start from "a red dog is left of two blue balls"):
  * <ul>
- *   <li>{@link Kind#SWAP}: two neighbouring words trade places, unless both are adjectives ("big red" → "red big" is
- *       only a soft preference): "a dog red is left of two blue balls".</li>
+ *   <li>{@link Kind#SWAP}: two words trade places, neighbours or not, unless both are adjectives ("big red" → "red
+ *       big" is only a soft preference): "a dog red is left of two blue balls", "a red dog is balls of two blue
+ *       left".</li>
  *   <li>{@link Kind#NUMBER}: a noun or a copula takes the other number: "a red dogs is …", "… of two blue ball",
  *       "a red dog are …", "there is three cats".</li>
  *   <li>{@link Kind#DROP}: a word whose absence English does not allow is left out: a determiner of a singular noun
@@ -75,14 +76,16 @@ final class SentenceCorruption {
         int n = words.size();
         switch (kind) {
             case SWAP -> {
-                for (int i = 0; i + 1 < n; i++) {
-                    String a = words.get(i);
-                    String b = words.get(i + 1);
-                    if (!a.equals(b) && !(SentenceGrammar.isAdjective(a) && SentenceGrammar.isAdjective(b))) {
-                        List<String> e = new ArrayList<>(words);
-                        e.set(i, b);
-                        e.set(i + 1, a);
-                        out.add(e);
+                for (int i = 0; i < n; i++) {
+                    for (int j = i + 1; j < n; j++) {
+                        String a = words.get(i);
+                        String b = words.get(j);
+                        if (!a.equals(b) && !(SentenceGrammar.isAdjective(a) && SentenceGrammar.isAdjective(b))) {
+                            List<String> e = new ArrayList<>(words);
+                            e.set(i, b);
+                            e.set(j, a);
+                            out.add(e);
+                        }
                     }
                 }
             }

@@ -27,7 +27,10 @@ import java.util.TreeSet;
 final class SentenceGrammar {
     /**
      * A sentence frame: a top-level symbol of the grammar. Training uses one set of frames and validation another
-     * ({@link #validation}), so validation measures judgements on sentence shapes the model never saw.
+     * ({@link #validation}), so validation measures judgements on sentence shapes the model never saw. Validation's
+     * three recombine what training shows (a relative clause before a location, "is there" as a question, a
+     * coordinated subject before a location) and start and end as training sentences do: a frame beginning with a
+     * word no training sentence begins with would test the first word, not the grammar.
      */
     enum Frame {
         LOCATIVE("F_locative", false, "NP_s is LOC | NP_p are LOC"),
@@ -39,7 +42,8 @@ final class SentenceGrammar {
         SEEN("F_seen", false, "NP can be seen LOC"),
         HOW_MANY("F_how_many", false, "how many NOM_p are LOC"),
         COORDINATE_PREDICATE("F_coordinate_predicate", false, "NP and NP are ADJ"),
-        FRONTED_THERE("F_fronted_there", true, "LOC there is INDEF_s | LOC there are INDEF_p"),
+        FRONTED_THERE("F_fronted_there", false, "LOC there is INDEF_s | LOC there are INDEF_p"),
+
         RELATIVE_LOCATIVE("F_relative_locative", true, "NP_s that is LOC is ADJ | NP_p that are LOC are ADJ"),
         THERE_QUESTION("F_there_question", true, "is there INDEF_s LOC | are there INDEF_p LOC | is there INDEF_s | are there INDEF_p"),
         COORDINATE_LOCATIVE("F_coordinate_locative", true, "NP and NP are LOC");
