@@ -13,7 +13,7 @@ import java.util.TreeSet;
 /**
  * The English of the synthetic sentence dataset: a small context-free grammar over the synthetic world's colours and
  * objects, with number agreement written out (an {@code _s} or {@code _p} symbol is singular or plural), that both
- * generates sentences and recognises them. A sentence is grammatical when some {@link Frame} derives it; the
+ * generates sentences and recognises them. A sentence is grammatical when some {@link Clause} derives it; the
  * recogniser is what guarantees that a corruption ({@link SentenceCorruption}) never yields a grammatical sentence.
  *
  * <p>Noun phrases: {@code a/an} or {@code the} before a singular noun, {@code two}, {@code three}, {@code the},
@@ -22,40 +22,34 @@ import java.util.TreeSet;
  * existential {@code there} only the indefinite ones. {@code an}
  * exactly before a vowel. Locations: a relation ({@code near}, {@code behind}, {@code next to}, {@code in front of},
  * {@code left of}, …) and a noun phrase, or a place of the captioning world ({@code on the beach}, …). There are no
- * bare plurals and no recursion, so every frame's sentences are short (see {@link #maxWords}).
+ * bare plurals and no recursion, so every sentence is short (see {@link #maxWords}).
  */
 final class SentenceGrammar {
     /**
-     * A sentence frame: a top-level symbol of the grammar. Training uses one set of frames and validation another
-     * ({@link #validation}), so validation measures judgements on sentence shapes the model never saw. Validation's
-     * three recombine what training shows (a relative clause before a location, "is there" as a question, a
-     * coordinated subject before a location) and start and end as training sentences do: a frame beginning with a
-     * word no training sentence begins with would test the first word, not the grammar.
+     * A clause type: a top-level symbol of the grammar, from which a sentence is drawn. Both splits draw from all of
+     * them; what the splits do not share is the sentence's {@link #frame}.
      */
-    enum Frame {
-        LOCATIVE("F_locative", false, "NP_s is LOC | NP_p are LOC"),
-        THERE("F_there", false, "there is INDEF_s | there are INDEF_p"),
-        THERE_LOCATIVE("F_there_locative", false, "there is INDEF_s LOC | there are INDEF_p LOC"),
-        QUESTION("F_question", false, "is NP_s LOC | are NP_p LOC"),
-        RELATIVE_PREDICATE("F_relative_predicate", false, "NP_s that is ADJ is LOC | NP_p that are ADJ are LOC"),
-        PREDICATE("F_predicate", false, "NP_s is ADJ | NP_p are ADJ"),
-        SEEN("F_seen", false, "NP can be seen LOC"),
-        HOW_MANY("F_how_many", false, "how many NOM_p are LOC"),
-        COORDINATE_PREDICATE("F_coordinate_predicate", false, "NP and NP are ADJ"),
-        FRONTED_THERE("F_fronted_there", false, "LOC there is INDEF_s | LOC there are INDEF_p"),
-
-        RELATIVE_LOCATIVE("F_relative_locative", true, "NP_s that is LOC is ADJ | NP_p that are LOC are ADJ"),
-        THERE_QUESTION("F_there_question", true, "is there INDEF_s LOC | are there INDEF_p LOC | is there INDEF_s | are there INDEF_p"),
-        COORDINATE_LOCATIVE("F_coordinate_locative", true, "NP and NP are LOC");
+    enum Clause {
+        LOCATIVE("C_locative", "NP_s is LOC | NP_p are LOC"),
+        THERE("C_there", "there is INDEF_s | there are INDEF_p"),
+        THERE_LOCATIVE("C_there_locative", "there is INDEF_s LOC | there are INDEF_p LOC"),
+        QUESTION("C_question", "is NP_s LOC | are NP_p LOC"),
+        THERE_QUESTION("C_there_question", "is there INDEF_s LOC | are there INDEF_p LOC | is there INDEF_s "
+                + "| are there INDEF_p"),
+        RELATIVE_PREDICATE("C_relative_predicate", "NP_s that is ADJ is LOC | NP_p that are ADJ are LOC"),
+        RELATIVE_LOCATIVE("C_relative_locative", "NP_s that is LOC is ADJ | NP_p that are LOC are ADJ"),
+        PREDICATE("C_predicate", "NP_s is ADJ | NP_p are ADJ"),
+        SEEN("C_seen", "NP can be seen LOC"),
+        HOW_MANY("C_how_many", "how many NOM_p are LOC"),
+        COORDINATE_PREDICATE("C_coordinate_predicate", "NP and NP are ADJ"),
+        COORDINATE_LOCATIVE("C_coordinate_locative", "NP and NP are LOC"),
+        FRONTED_THERE("C_fronted_there", "LOC there is INDEF_s | LOC there are INDEF_p");
 
         final String symbol;
-        /** True for the frames only validation shows. */
-        final boolean validation;
         final String productions;
 
-        Frame(String symbol, boolean validation, String productions) {
+        Clause(String symbol, String productions) {
             this.symbol = symbol;
-            this.validation = validation;
             this.productions = productions;
         }
 
@@ -78,7 +72,7 @@ final class SentenceGrammar {
     private final Map<String, List<String[]>> rules = new LinkedHashMap<>();
 
     SentenceGrammar() {
-        for (Frame f : Frame.values()) {
+        for (Clause f : Clause.values()) {
             rule(f.symbol, f.productions);
         }
         rule("NP", "NP_s | NP_p");
@@ -109,18 +103,59 @@ final class SentenceGrammar {
         rules.put(symbol, alts);
     }
 
-    /** Frames of the training split ({@code false}) or of the validation split ({@code true}). */
-    static List<Frame> frames(boolean validation) {
-        return Arrays.stream(Frame.values()).filter(f -> f.validation == validation).toList();
+    /**
+     * The frame of a grammatical sentence: its words with each content word replaced by its part of speech —
+     * {@code ART} (a, an), {@code NUM}, {@code SIZE}, {@code COLOUR}, {@code N_s}, {@code N_p}, {@code REL} (each word of
+     * a relation), {@code PLACE} — and the function words kept, e.g. "a red dog is left of two blue balls" has the
+     * frame "ART COLOUR N_s is REL of NUM COLOUR N_p".
+     */
+    static String frame(List<String> words) {
+        StringBuilder b = new StringBuilder();
+        for (String w : words) {
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            b.append(partOfSpeech(w));
+        }
+        return b.toString();
+    }
+
+    private static final Set<String> RELATION_WORDS = Set.of("near", "behind", "beside", "above", "under", "next",
+            "front", "left", "right");
+    private static final Set<String> PLACE_WORDS = Set.of("beach", "street", "park", "field", "snow", "water");
+
+    private static String partOfSpeech(String w) {
+        if (w.equals("a") || w.equals("an")) {
+            return "ART";
+        }
+        if (w.equals("two") || w.equals("three")) {
+            return "NUM";
+        }
+        if (Arrays.asList(SIZES).contains(w) || RARE_WORDS.contains(w)) {
+            return "SIZE";
+        }
+        if (Arrays.asList(SyntheticWorld.COLOURS).contains(w)) {
+            return "COLOUR";
+        }
+        if (isSingularNoun(w)) {
+            return "N_s";
+        }
+        if (isPluralNoun(w)) {
+            return "N_p";
+        }
+        if (RELATION_WORDS.contains(w)) {
+            return "REL";
+        }
+        return PLACE_WORDS.contains(w) ? "PLACE" : w;
     }
 
     /**
-     * A random sentence of {@code frame}: each alternative uniformly, except that a rare size replaces a common one
+     * A random sentence of {@code clause}: each alternative uniformly, except that a rare size replaces a common one
      * one time in {@value #RARE_IN}; {@code a}/{@code an} follows the next word.
      */
-    List<String> generate(Frame frame, Random r) {
+    List<String> generate(Clause clause, Random r) {
         List<String> words = new ArrayList<>();
-        expand(frame.symbol, r, words);
+        expand(clause.symbol, r, words);
         for (int i = 0; i + 1 < words.size(); i++) {
             if (words.get(i).equals("a") || words.get(i).equals("an")) {
                 words.set(i, startsWithVowel(words.get(i + 1)) ? "an" : "a");
@@ -148,7 +183,7 @@ final class SentenceGrammar {
         }
     }
 
-    /** Whether some frame (of either split) derives exactly {@code words}, with {@code a}/{@code an} right. */
+    /** Whether some clause derives exactly {@code words}, with {@code a}/{@code an} right. */
     boolean accepts(List<String> words) {
         for (int i = 0; i + 1 < words.size(); i++) {
             String w = words.get(i);
@@ -156,13 +191,13 @@ final class SentenceGrammar {
                 return false;
             }
         }
-        return frameOf(words) != null;
+        return clauseOf(words) != null;
     }
 
-    /** The frame deriving {@code words} (a/an not checked), or null. */
-    Frame frameOf(List<String> words) {
+    /** The clause deriving {@code words} (a/an not checked), or null. */
+    Clause clauseOf(List<String> words) {
         Map<String, Boolean> memo = new HashMap<>();
-        for (Frame f : Frame.values()) {
+        for (Clause f : Clause.values()) {
             if (derives(f.symbol, words, 0, words.size(), memo)) {
                 return f;
             }
@@ -206,10 +241,10 @@ final class SentenceGrammar {
         return false;
     }
 
-    /** The most words a frame's sentence has. */
+    /** The most words a sentence has. */
     int maxWords() {
         int max = 0;
-        for (Frame f : Frame.values()) {
+        for (Clause f : Clause.values()) {
             max = Math.max(max, longest(f.symbol));
         }
         return max;

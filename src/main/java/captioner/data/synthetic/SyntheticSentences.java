@@ -14,10 +14,14 @@ import java.util.Random;
  * The embedded default dataset of the classify task: CoLA-like acceptability judgements on sentences about the
  * synthetic world, generated in memory, offline and deterministically from a seed (a few hundred milliseconds).
  *
- * <p>Each sentence i of a split draws, from its own random source (seed, split, i): a frame of its split uniformly
- * ({@link SentenceGrammar.Frame}; validation's frames are ones training never shows), a sentence of that frame
- * ({@link SentenceGrammar}), and whether it stays acceptable ({@value #ACCEPTABLE_RATE}, CoLA's balance: 70.4% of its
- * training sentences are acceptable); if not, a {@link SentenceCorruption} of it, which the grammar rejects.
+ * <p>Each sentence i of a split draws, from its own random source (seed, split, i), a clause type uniformly
+ * ({@link SentenceGrammar.Clause}: statements, "there is", questions, relative clauses, coordination, fronted
+ * locations) and a sentence of it ({@link SentenceGrammar}), drawn again until its <em>frame</em> — the sentence with
+ * each content word replaced by its part of speech ({@link SentenceGrammar#frame}) — belongs to the split: one frame
+ * in {@value #VALIDATION_FRAMES_IN} is validation's ({@link #isValidationFrame}), so validation sentences have frames
+ * training never shows, built of clause types and phrases it does. Then whether it stays acceptable
+ * ({@value #ACCEPTABLE_RATE}, CoLA's balance: 70.4% of its training sentences are acceptable); if not, a
+ * {@link SentenceCorruption} of it, which the grammar rejects.
  *
  * <p>Encoding as seed 004's data has it: {@code <PAD>} = 0, {@code <CLS>} = 1, {@code <UNK>} = 2, then every word of
  * the grammar but the rare sizes, sorted; each row is CLS, the words, then PAD up to {@link #length} (the longest
@@ -26,7 +30,7 @@ import java.util.Random;
  */
 public final class SyntheticSentences {
     /** CoLA's split sizes: 7,000 training and 1,551 validation sentences (the seed's {@code train_inxs.npy}). */
-    public static final int TRAIN = 7000;
+    public static final int TRAIN = 20000;
     public static final int VAL = 1551;
     public static final long SEED = 1;
     public static final double ACCEPTABLE_RATE = 0.7;
@@ -35,9 +39,15 @@ public final class SyntheticSentences {
     public static final String UNK = "<UNK>";
 
     private static final long SALT = 0x5E47E7CEL;
+    private static final long SALT_FRAMES = 0xF7A3E5L;
+    /** One frame in this many is validation's. */
+    public static final int VALIDATION_FRAMES_IN = 4;
 
-    /** One generated sentence with how it was made. {@code kind} is null for an acceptable sentence. */
-    public record Sentence(List<String> words, int label, String frame, String kind) {
+    /**
+     * One generated sentence with how it was made: its clause type, the frame of the grammatical sentence it is
+     * (or was, before the corruption {@code kind}; null for an acceptable sentence).
+     */
+    public record Sentence(List<String> words, int label, String clause, String frame, String kind) {
     }
 
     private final long seed;
@@ -75,14 +85,19 @@ public final class SyntheticSentences {
     public Sentence sentence(String split, int index) {
         boolean validation = splitId(split) == 1;
         Random r = new Random(SyntheticWorld.mix(seed, SALT, splitId(split), index));
-        List<SentenceGrammar.Frame> frames = SentenceGrammar.frames(validation);
-        SentenceGrammar.Frame frame = frames.get(r.nextInt(frames.size()));
-        List<String> words = grammar.generate(frame, r);
+        SentenceGrammar.Clause[] clauses = SentenceGrammar.Clause.values();
+        SentenceGrammar.Clause clause;
+        List<String> words;
+        do {
+            clause = clauses[r.nextInt(clauses.length)];
+            words = grammar.generate(clause, r);
+        } while (isValidationFrame(SentenceGrammar.frame(words)) != validation);
+        String frame = SentenceGrammar.frame(words);
         if (r.nextDouble() < ACCEPTABLE_RATE) {
-            return new Sentence(words, 1, frame.label(), null);
+            return new Sentence(words, 1, clause.label(), frame, null);
         }
         SentenceCorruption.Result c = corruption.apply(words, r);
-        return new Sentence(c.words(), 0, frame.label(), c.kind().label());
+        return new Sentence(c.words(), 0, clause.label(), frame, c.kind().label());
     }
 
     /** The first {@code n} sentences of {@code split}, encoded. */
@@ -113,6 +128,14 @@ public final class SyntheticSentences {
     /** How messages and run.json name this dataset. */
     public String source() {
         return "the embedded synthetic sentences (seed " + seed + ")";
+    }
+
+    /**
+     * Whether sentences of {@code frame} ({@link SentenceGrammar#frame}) belong to validation: one frame in
+     * {@value #VALIDATION_FRAMES_IN}, chosen by a hash of the frame and the seed, so no frame is in both splits.
+     */
+    public boolean isValidationFrame(String frame) {
+        return Math.floorMod(SyntheticWorld.mix(seed, SALT_FRAMES, frame.hashCode(), 0), VALIDATION_FRAMES_IN) == 0;
     }
 
     /** Whether the grammar derives {@code words}: what no corrupted sentence does. */

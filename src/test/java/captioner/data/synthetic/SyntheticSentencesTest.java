@@ -47,34 +47,45 @@ class SyntheticSentencesTest {
     }
 
     @Test
-    void validationFramesAreOnesTrainingNeverShows() {
+    void validationFramesAreOnesTrainingNeverShowsOfClausesItDoes() {
         SentenceGrammar grammar = new SentenceGrammar();
-        Set<String> trainFrames = new TreeSet<>();
-        Set<String> valFrames = new TreeSet<>();
+        Set<String> trainFrames = new HashSet<>();
+        Set<String> valFrames = new HashSet<>();
+        Set<String> trainClauses = new TreeSet<>();
+        Set<String> valClauses = new TreeSet<>();
         for (SyntheticSentences.Sentence s : train) {
             trainFrames.add(s.frame());
+            trainClauses.add(s.clause());
+            assertFalse(sentences.isValidationFrame(s.frame()));
         }
         for (SyntheticSentences.Sentence s : val) {
             valFrames.add(s.frame());
+            valClauses.add(s.clause());
+            assertTrue(sentences.isValidationFrame(s.frame()));
         }
-        Set<String> expectedTrain = new TreeSet<>();
-        Set<String> expectedVal = new TreeSet<>();
-        for (SentenceGrammar.Frame f : SentenceGrammar.Frame.values()) {
-            (f.validation ? expectedVal : expectedTrain).add(f.label());
+        Set<String> shared = new HashSet<>(valFrames);
+        shared.retainAll(trainFrames);
+        assertEquals(Set.of(), shared, "frames in both splits");
+        Set<String> every = new TreeSet<>();
+        for (SentenceGrammar.Clause c : SentenceGrammar.Clause.values()) {
+            every.add(c.label());
         }
-        assertEquals(expectedTrain, trainFrames, "every training frame is drawn");
-        assertEquals(expectedVal, valFrames, "every validation frame is drawn");
-        assertEquals(3, valFrames.size());
-        // An acceptable sentence is derived by a frame of its own split only: no frame of the other split makes it.
+        assertEquals(every, trainClauses);
+        assertEquals(every, valClauses);
+        assertTrue(valFrames.size() > 300, valFrames.size() + " validation frames");
+        // An acceptable sentence's recorded clause and frame are what the grammar finds in its words.
         for (List<SyntheticSentences.Sentence> split : List.of(train, val)) {
             for (SyntheticSentences.Sentence s : split) {
                 if (s.label() == 1) {
-                    SentenceGrammar.Frame f = grammar.frameOf(s.words());
-                    assertNotNull(f, s.words().toString());
-                    assertEquals(s.frame(), f.label(), String.join(" ", s.words()));
+                    SentenceGrammar.Clause c = grammar.clauseOf(s.words());
+                    assertNotNull(c, s.words().toString());
+                    assertEquals(s.clause(), c.label(), String.join(" ", s.words()));
+                    assertEquals(s.frame(), SentenceGrammar.frame(s.words()));
                 }
             }
         }
+        assertEquals("ART COLOUR N_s is REL of NUM COLOUR N_p",
+                SentenceGrammar.frame(words("a red dog is left of two blue balls")));
         Set<String> trainWords = new HashSet<>();
         train.forEach(s -> trainWords.addAll(s.words()));
         for (SyntheticSentences.Sentence s : val) {
