@@ -36,8 +36,8 @@ class DefaultSentencesTest {
         TestSpark.session();
         run = tmp.resolve("run").toString();
         Object[] r = MainTest.run("train", "--task", "classify", "--out", run, "--wordvec", "64", "--ffn", "256",
-                "--heads", "4", "--learning-rate", "1e-3", "--batch-size", "50", "--iterations", "300",
-                "--partitions", "2", "--print-every", "100");
+                "--heads", "4", "--learning-rate", "1e-3", "--batch-size", "50", "--iterations", "700",
+                "--partitions", "2", "--print-every", "700");
         assertEquals(0, r[0], (String) r[2]);
         String out = (String) r[1];
         assertTrue(out.contains("data: the embedded synthetic sentences"), out);
