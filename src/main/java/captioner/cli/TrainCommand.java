@@ -58,7 +58,8 @@ final class TrainCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--task", paramLabel = "TASK", description = {"caption (default) or classify: seed 004's sentence "
-            + "classifier, --data naming the seed's folder (word_to_ix.csv, train_inxs.npy, train_labels.npy, …); "
+            + "classifier, --data naming the seed's folder (word_to_ix.csv, train_inxs.npy, train_labels.npy, …), "
+            + "without it the embedded synthetic sentences; "
             + "--wordvec, --heads, --ffn and --max-length then size it (defaults: the seed's 128, 2, 2048 and the "
             + "data's sentence length)."})
     String task = Task.CAPTION.label();
