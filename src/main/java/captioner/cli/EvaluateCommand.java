@@ -1,8 +1,6 @@
 package captioner.cli;
 
 import captioner.BadInputException;
-import captioner.data.classify.SentenceData;
-import captioner.data.classify.SentenceSplit;
 import captioner.eval.Bleu;
 import captioner.eval.Decoder;
 import captioner.eval.Evaluation;
@@ -11,11 +9,8 @@ import captioner.eval.OutputFile;
 import captioner.eval.RetrainingGate;
 import captioner.eval.SampleLines;
 import captioner.eval.classify.ClassificationMetrics;
-import captioner.eval.classify.SentenceScoring;
-import captioner.model.ModelFit;
-import captioner.model.classify.ClassificationTransformer;
+import captioner.eval.classify.ClassifierReportPage;
 import captioner.model.classify.ClassifierConfig;
-import captioner.tensor.Tensor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
@@ -65,28 +60,20 @@ final class EvaluateCommand implements Callable<Integer> {
     String metric;
 
     /**
-     * Seed 004's classifier on a split of the seed's files (--data, --split): CoLA's figures beside the majority
-     * baseline, and --out as JSON.
+     * Seed 004's classifier on a split of its sentences (--data, else the embedded ones; --split): CoLA's figures
+     * beside the majority baseline, and --out as JSON.
      */
     private int evaluateClassifier(ModelFile model, ClassifierConfig config, Configuration conf) {
         if (baseline != null) {
             throw new BadInputException("--baseline and --metric compare captioning models; a classifier's evaluation "
                     + "has no gate yet");
         }
-        if (options.data == null) {
-            throw new BadInputException(model.source() + " holds a classifier: give --data, the seed's folder or "
-                    + "sentence table it was trained on");
-        }
         OutputFile target = out == null ? null : OutputFile.of("--out", out, conf);
-        SentenceData data = SentenceDataFlag.open(options.data, options.master, "evaluate");
-        ModelFit.check(model.source(), model.checkpoint().vocab(), config, "--data " + options.data, data.vocabulary(),
-                ClassifierConfig.FEATURE_WIDTH);
-        SentenceSplit split = Flags.parse("--split", options.split, data::split);
-        ClassificationTransformer classifier = config.newModel(model.checkpoint().params());
-        Tensor logits = SentenceScoring.logits(classifier, split.tokens(), split.length());
-        ClassificationMetrics m = ClassificationMetrics.of(logits, split.labels(),
-                ClassificationMetrics.majority(data.split(SentenceData.TRAIN).labels()));
-        System.out.println("classifier " + config.summary() + ") on " + split.name() + " of " + data.source());
+        ClassifierReportPage.Scored scored = SentenceInput.score(model, config, options.data, options.split,
+                options.master, "evaluate");
+        ClassificationMetrics m = scored.metrics();
+        System.out.println("classifier " + config.summary() + ") on " + scored.split().name() + " of "
+                + scored.data());
         System.out.print(m.summary());
         if (target != null) {
             try {

@@ -164,7 +164,7 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new captioner.BadInputException("--checkpoint " + checkpoint + " holds a " + ckpt.model().cell().label()
                     + " model; expected a classifier (--task classify)");
         }
-        SentenceData sentences = SentenceDataFlag.open(data, null, "gradcheck");
+        SentenceData sentences = SentenceInput.open(data, null, "gradcheck");
         ModelFit.check("--checkpoint " + checkpoint, ckpt.vocab(), config, "--data " + data, sentences.vocabulary(),
                 ClassifierConfig.FEATURE_WIDTH);
         SentenceSplit train = sentences.split(SentenceData.TRAIN);

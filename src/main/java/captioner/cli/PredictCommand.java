@@ -7,7 +7,6 @@ import captioner.eval.ModelFile;
 import captioner.eval.OutputFile;
 import captioner.eval.classify.SentencePredictions;
 import captioner.eval.classify.SentenceScoring;
-import captioner.model.ModelFit;
 import captioner.model.classify.ClassifierConfig;
 import captioner.tensor.Tensor;
 import org.apache.hadoop.conf.Configuration;
@@ -25,9 +24,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     CheckpointOption checkpoint;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true,
+    @Option(names = "--data", paramLabel = "DIR",
             description = "The seed's folder (word_to_ix.csv, VAL_inxs.npy, …) or a sentence table, local path or "
-                    + "Hadoop URI.")
+                    + "Hadoop URI; default: the embedded synthetic sentences.")
     String data;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "val", description = "train or val (default: ${DEFAULT-VALUE}).")
@@ -45,9 +44,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new BadInputException(model.source() + " holds a " + model.checkpoint().model().cell().label()
                     + " model; predict takes a classifier (train --task classify)");
         }
-        SentenceData sentences = SentenceDataFlag.open(data, null, "predict");
-        ModelFit.check(model.source(), model.checkpoint().vocab(), config, "--data " + data, sentences.vocabulary(),
-                ClassifierConfig.FEATURE_WIDTH);
+        SentenceData sentences = SentenceInput.fitting(model, config, data, null, "predict");
         SentenceSplit s = Flags.parse("--split", split, sentences::split);
         Tensor logits = SentenceScoring.logits(config.newModel(model.checkpoint().params()), s.tokens(), s.length());
         target.write(SentencePredictions.lines(s, logits, sentences.words(), true));

@@ -60,8 +60,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--task", paramLabel = "TASK", description = {"caption (default) or classify: seed 004's sentence "
             + "classifier, --data naming the seed's folder (word_to_ix.csv, train_inxs.npy, train_labels.npy, …) or a "
-            + "sentence table (prepare --task classify); --wordvec, --heads, --ffn, --max-length, --dim-k and --dim-v "
-            + "then size it (defaults: the seed's 128, 2, 2048, the data's sentence length, 96 and 96)."})
+            + "sentence table (prepare --task classify), without it the embedded synthetic sentences; --wordvec, "
+            + "--heads, --ffn, --max-length, --dim-k and --dim-v then size it (defaults: the seed's 128, 2, 2048, the "
+            + "data's sentence length, 96 and 96)."})
     String task = Task.CAPTION.label();
 
     @Option(names = "--features", paramLabel = "KIND",
@@ -235,12 +236,7 @@ final class TrainCommand implements Callable<Integer> {
      * positions are the data's sentence length unless --max-length says more; run.json records them.
      */
     private Trainer.Result trainClassifier(SparkSession spark, TrainConfig given) {
-        if (given.data() == null) {
-            throw new BadInputException("--task classify needs --data: the seed's folder (word_to_ix.csv, "
-                    + "train_inxs.npy, …); there is no embedded sentence dataset yet");
-        }
-        SentenceData data = Flags.parse("--data", given.data(),
-                uri -> SentenceData.open(uri, spark));
+        SentenceData data = SentenceInput.open(given.data(), spark);
         System.out.println("data: " + data.source());
         boolean lengthGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--max-length");
         TrainConfig config = given.resume() || lengthGiven ? given

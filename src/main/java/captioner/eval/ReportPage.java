@@ -1,5 +1,6 @@
 package captioner.eval;
 
+import captioner.model.CellType;
 import captioner.model.Checkpoint;
 import captioner.model.ModelConfig;
 import captioner.model.Vocabulary;
@@ -96,7 +97,8 @@ public final class ReportPage {
                 }
             }
             if (!Double.isNaN(run.captionsPerSecond())) {
-                m.put("mean speed", String.format(Locale.ROOT, "%.0f captions/s", run.captionsPerSecond()));
+                String unit = checkpoint.model().cell() == CellType.CLASSIFIER ? "sentences" : "captions";
+                m.put("mean speed", String.format(Locale.ROOT, "%.0f %s/s", run.captionsPerSecond(), unit));
             }
         }
         return m;
@@ -106,15 +108,28 @@ public final class ReportPage {
     public static String html(Content content, Evaluation evaluation, Vocabulary vocab) {
         SplitEvaluation.Result result = evaluation.result();
         StringBuilder s = new StringBuilder(64 * 1024);
+        head(s, "Captioning report: " + content.title(), String.format(Locale.ROOT,
+                "Model %s, evaluated on the %s split of %s: %,d images, %,d captions.", evaluation.checkpoint(),
+                result.split(), evaluation.data(), result.numImages(), result.numCaptions()));
+        training(s, content);
+        metrics(s, evaluation);
+        gallery(s, content.gallery(), evaluation, vocab);
+        s.append("</body>\n</html>\n");
+        return s.toString();
+    }
+
+    /** The page's start: document head with the inline CSS, the heading and one line of {@code meta}. */
+    public static void head(StringBuilder s, String heading, String meta) {
         s.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(escape("Captioning report: " + content.title())).append("</title>\n")
+                .append("<title>").append(escape(heading)).append("</title>\n")
                 .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
-        s.append("<h1>").append(escape("Captioning report: " + content.title())).append("</h1>\n");
-        s.append("<p class=\"meta\">").append(escape(String.format(Locale.ROOT,
-                "Model %s, evaluated on the %s split of %s: %,d images, %,d captions.", evaluation.checkpoint(),
-                result.split(), evaluation.data(), result.numImages(), result.numCaptions()))).append("</p>\n");
+        s.append("<h1>").append(escape(heading)).append("</h1>\n");
+        s.append("<p class=\"meta\">").append(escape(meta)).append("</p>\n");
+    }
 
+    /** The "Training" section: the settings table and the loss curve. */
+    public static void training(StringBuilder s, Content content) {
         s.append("<h2>Training</h2>\n<table class=\"settings\">\n");
         for (Map.Entry<String, String> e : content.settings().entrySet()) {
             s.append("<tr><td>").append(escape(e.getKey())).append("</td><td>").append(escape(e.getValue()))
@@ -122,11 +137,6 @@ public final class ReportPage {
         }
         s.append("</table>\n");
         s.append(LossCurve.svg(content.iterations(), content.losses())).append('\n');
-
-        metrics(s, evaluation);
-        gallery(s, content.gallery(), evaluation, vocab);
-        s.append("</body>\n</html>\n");
-        return s.toString();
     }
 
     private static void metrics(StringBuilder s, Evaluation evaluation) {
@@ -237,7 +247,7 @@ public final class ReportPage {
     }
 
     /** Text for HTML content and double-quoted attributes. */
-    static String escape(String text) {
+    public static String escape(String text) {
         StringBuilder s = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

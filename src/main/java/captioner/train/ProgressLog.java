@@ -1,5 +1,6 @@
 package captioner.train;
 
+import captioner.model.CellType;
 import captioner.model.ModelSpec;
 
 import java.io.PrintStream;
@@ -26,9 +27,10 @@ final class ProgressLog implements TrainingListener {
         startNanos = System.nanoTime();
         TrainConfig config = s.config();
         ModelSpec model = s.model();
-        log.printf("training %s, %,d parameters, %s) on %,d captions in %d partitions: "
+        log.printf("training %s, %,d parameters, %s) on %,d %s in %d partitions: "
                         + "%d iterations, %d per epoch, batch %s%n",
-                model.summary(), s.parameters(), config.dtype().label(), s.numTrain(), s.partitions(), s.totalIterations(),
+                model.summary(), s.parameters(), config.dtype().label(), s.numTrain(), unit(), s.partitions(),
+                s.totalIterations(),
                 s.iterationsPerEpoch(),
                 config.fullBatch() ? "full (" + s.numTrain() + ")" : String.valueOf(config.batchSize()));
     }
@@ -48,18 +50,18 @@ final class ProgressLog implements TrainingListener {
         if (m.iteration() % start.config().printEvery() == 0 || m.iteration() == total) {
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
             double perIteration = elapsed / (m.iteration() - start.firstIteration());
-            log.printf("iteration %d/%d  epoch %d/%d  loss %.4f  %.0f captions/s  ETA %s%n", m.iteration(), total,
+            log.printf("iteration %d/%d  epoch %d/%d  loss %.4f  %.0f %s/s  ETA %s%n", m.iteration(), total,
                     Math.min(m.epoch() + 1, start.totalEpochs()), start.totalEpochs(), m.loss(), captionsSeen / elapsed,
-                    duration(perIteration * (total - m.iteration())));
+                    unit(), duration(perIteration * (total - m.iteration())));
         }
     }
 
     @Override
     public void runEnded(End end) {
         Trainer.Result r = end.result();
-        log.printf("trained %s for %d iterations (%.2f epochs) in %s: final loss %.4f, %.0f captions/s; model at %s%n",
+        log.printf("trained %s for %d iterations (%.2f epochs) in %s: final loss %.4f, %.0f %s/s; model at %s%n",
                 end.model().model().cell().label(), r.iterations(), r.iterations() / (double) start.iterationsPerEpoch(),
-                duration(r.seconds()), r.finalLoss(), r.captionsPerSecond(), r.model());
+                duration(r.seconds()), r.finalLoss(), r.captionsPerSecond(), unit(), r.model());
         if (splitCount > 0) {
             double[] mean = new double[split.length];
             for (int i = 0; i < split.length; i++) {
@@ -70,6 +72,14 @@ final class ProgressLog implements TrainingListener {
                             + "reduction %.1f, update %.1f)%n", splitCount, mean[0], mean[1], mean[0] - mean[1],
                     mean[2], mean[3], mean[4], mean[5], mean[6]);
         }
+    }
+
+    /**
+     * What a training row is: a caption, or for the classifier a sentence (metrics.jsonl keeps the one key
+     * {@code captions_per_s} for both; {@link RunLayout.Metric#CAPTIONS_PER_S} says so).
+     */
+    private String unit() {
+        return start.model().cell() == CellType.CLASSIFIER ? "sentences" : "captions";
     }
 
     static String duration(double seconds) {

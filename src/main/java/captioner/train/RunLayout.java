@@ -64,6 +64,7 @@ public final class RunLayout {
         public static final String LOSS = "loss";
         public static final String LEARNING_RATE = "learning_rate";
         public static final String GRAD_NORM = "grad_norm";
+        /** Training rows per second: captions, or sentences for the classifier (one key, so readers need no task). */
         public static final String CAPTIONS_PER_S = "captions_per_s";
         public static final String ITERATION_MS = "iteration_ms";
         public static final String BROADCAST_MS = "broadcast_ms";

@@ -105,13 +105,11 @@ class ClassifyCommandsTest {
     }
 
     @Test
-    void captioningFlagsAndMissingDataAreBadInput() {
+    void captioningFlagsAndMissingDataDirectoriesAreBadInput() {
         assertBadInput("--hidden is a captioning setting but --task is classify; drop it",
                 train(tmp.resolve("a").toString(), "--hidden", "8"));
         assertBadInput("--task: unknown task 'sort'; expected caption or classify",
                 "train", "--task", "sort", "--out", tmp.resolve("b").toString());
-        assertBadInput("--task classify needs --data: the seed's folder",
-                "train", "--task", "classify", "--out", tmp.resolve("c").toString(), "--partitions", "1");
         assertBadInput("--data: " + tmp.resolve("none") + ": no such directory",
                 "train", "--task", "classify", "--data", tmp.resolve("none").toString(), "--out",
                 tmp.resolve("d").toString(), "--partitions", "1");

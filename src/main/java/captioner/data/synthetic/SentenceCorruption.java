@@ -1,0 +1,145 @@
+package captioner.data.synthetic;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The corruptions that turn a grammatical synthetic sentence into an unacceptable one. Each kind is limited to edits
+ * that break English, not only this grammar (the examples start from "a red dog is left of two blue balls"):
+ * <ul>
+ *   <li>{@link Kind#SWAP}: two words trade places, neighbours or not, unless both are adjectives ("big red" → "red
+ *       big" is only a soft preference): "a dog red is left of two blue balls", "a red dog is balls of two blue
+ *       left".</li>
+ *   <li>{@link Kind#NUMBER}: a noun or a copula takes the other number: "a red dogs is …", "… of two blue ball",
+ *       "a red dog are …", "there is three cats".</li>
+ *   <li>{@link Kind#DROP}: a word whose absence English does not allow is left out: a determiner of a singular noun
+ *       ("red dog is left of …"), never one of a plural (bare plurals are English), or {@code of}, {@code to},
+ *       {@code that}, {@code there} (not after a fronted location: "on the beach is a dog" is a locative
+ *       inversion), {@code many}, {@code can}, {@code be}: "a red dog is left two blue balls".</li>
+ *   <li>{@link Kind#DOUBLE}: a word other than an adjective is written twice: "a red dog is is left of …".</li>
+ * </ul>
+ * An edit whose result the grammar accepts (dropping "the" from "the two dogs", a plural after "the" outside the
+ * subject, "are there" from "there are" where a question frame has it) is not a corruption: {@link #apply} tries
+ * another, so every corrupted sentence lies outside the grammar and can never equal a grammatical one.
+ */
+final class SentenceCorruption {
+    /** The kinds, drawn uniformly. */
+    enum Kind {
+        SWAP, NUMBER, DROP, DOUBLE;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private static final Set<String> DETERMINERS = Set.of("a", "an", "the", "two", "three");
+    private static final Set<String> DROPPABLE = Set.of("of", "to", "that", "there", "many", "can", "be");
+    private static final int ATTEMPTS = 64;
+
+    /** A corrupted sentence and how it was made. */
+    record Result(List<String> words, Kind kind) {
+    }
+
+    private final SentenceGrammar grammar;
+
+    SentenceCorruption(SentenceGrammar grammar) {
+        this.grammar = grammar;
+    }
+
+    /**
+     * A corruption of the grammatical {@code words} that the grammar rejects: a kind drawn uniformly, then one of
+     * its edits uniformly; an edit the grammar accepts is drawn again.
+     *
+     * @throws IllegalStateException if no edit of any kind leaves the grammar (no sentence of the frames is so)
+     */
+    Result apply(List<String> words, Random r) {
+        Kind[] kinds = Kind.values();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Kind kind = kinds[r.nextInt(kinds.length)];
+            List<List<String>> edits = edits(words, kind);
+            if (edits.isEmpty()) {
+                continue;
+            }
+            List<String> edited = edits.get(r.nextInt(edits.size()));
+            if (!grammar.accepts(edited)) {
+                return new Result(edited, kind);
+            }
+        }
+        throw new IllegalStateException("no corruption of '" + String.join(" ", words) + "' leaves the grammar");
+    }
+
+    /** Every edit of one kind. */
+    static List<List<String>> edits(List<String> words, Kind kind) {
+        List<List<String>> out = new ArrayList<>();
+        int n = words.size();
+        switch (kind) {
+            case SWAP -> {
+                for (int i = 0; i < n; i++) {
+                    for (int j = i + 1; j < n; j++) {
+                        String a = words.get(i);
+                        String b = words.get(j);
+                        if (!a.equals(b) && !(SentenceGrammar.isAdjective(a) && SentenceGrammar.isAdjective(b))) {
+                            List<String> e = new ArrayList<>(words);
+                            e.set(i, b);
+                            e.set(j, a);
+                            out.add(e);
+                        }
+                    }
+                }
+            }
+            case NUMBER -> {
+                for (int i = 0; i < n; i++) {
+                    String w = words.get(i);
+                    String other = SentenceGrammar.isSingularNoun(w) || SentenceGrammar.isPluralNoun(w)
+                            ? SentenceGrammar.otherNumber(w) : w.equals("is") ? "are" : w.equals("are") ? "is" : null;
+                    if (other != null) {
+                        List<String> e = new ArrayList<>(words);
+                        e.set(i, other);
+                        out.add(e);
+                    }
+                }
+            }
+            case DROP -> {
+                for (int i = 0; i < n; i++) {
+                    String w = words.get(i);
+                    boolean determinerOfSingular = DETERMINERS.contains(w) && singularFollows(words, i);
+                    // "on the beach there is a dog" without "there" is a locative inversion, which English allows.
+                    boolean inversion = w.equals("there") && i > 0 && !words.get(i - 1).equals("is")
+                            && !words.get(i - 1).equals("are");
+                    if (determinerOfSingular || DROPPABLE.contains(w) && !inversion) {
+                        List<String> e = new ArrayList<>(words);
+                        e.remove(i);
+                        out.add(e);
+                    }
+                }
+            }
+            case DOUBLE -> {
+                for (int i = 0; i < n; i++) {
+                    if (!SentenceGrammar.isAdjective(words.get(i))) {
+                        List<String> e = new ArrayList<>(words);
+                        e.add(i, words.get(i));
+                        out.add(e);
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException(kind.toString());
+        }
+        return out;
+    }
+
+    /** Whether the first noun after position i is singular (i.e. the determiner at i starts a singular phrase). */
+    private static boolean singularFollows(List<String> words, int i) {
+        for (int k = i + 1; k < words.size(); k++) {
+            String w = words.get(k);
+            if (SentenceGrammar.isSingularNoun(w)) {
+                return true;
+            }
+            if (SentenceGrammar.isPluralNoun(w)) {
+                return false;
+            }
+        }
+        return false;
+    }
+}
