@@ -59,6 +59,7 @@ final class ShardedRounds implements AutoCloseable {
     private final ShardLayout layout;
     private final ShardCoordinator coordinator;
     private final long end;
+    private final java.io.PrintStream log;
     private GradientSum.Job job;
     private int round = -1;
     private int reruns;
@@ -70,15 +71,17 @@ final class ShardedRounds implements AutoCloseable {
      * @param params the driver's parameters and {@code rule} its update rule, brought up to date at every upload
      * @param first  the iteration the run starts at (the state's)
      * @param end    the iteration the run stops before
+     * @param log    where a rerun is reported
      */
     ShardedRounds(JavaSparkContext jsc, JavaRDD<CaptionShard> shards, GradientRounds.Tasks tasks, Tensor params,
-                  UpdateRule rule, long first, long end) {
+                  UpdateRule rule, long first, long end, java.io.PrintStream log) {
         this.jsc = jsc;
         this.shards = shards;
         this.tasks = tasks;
         this.params = params;
         this.rule = rule;
         this.end = end;
+        this.log = log;
         this.settled = first;
         this.layout = ShardLayout.of(params, rule, shards.getNumPartitions());
         SparkConf conf = jsc.getConf();
@@ -132,7 +135,7 @@ final class ShardedRounds implements AutoCloseable {
                 reports = coordinator.awaitReports(it, () -> job.checkRunning());
                 break;
             } catch (ShardCoordinator.Broken e) {
-                rerun();
+                rerun(e);
             }
         }
         long reported = System.nanoTime();
@@ -180,7 +183,7 @@ final class ShardedRounds implements AutoCloseable {
                 scalars = coordinator.awaitUploads(it, () -> job.checkRunning());
                 break;
             } catch (ShardCoordinator.Broken e) {
-                rerun();
+                rerun(e);
             }
         }
         List<Tensor> vectors = ShardLayout.vectors(rule, layout.size());
@@ -210,7 +213,9 @@ final class ShardedRounds implements AutoCloseable {
     }
 
     /** A task of the round was retried: cancels the round's job and reruns it from the driver's state. */
-    private void rerun() {
+    private void rerun(ShardCoordinator.Broken cause) {
+        log.printf("%s: rerunning iterations %d-%d from the driver's state%n", cause.getMessage(), settled + 1,
+                roundEnd);
         cancel();
         reruns++;
         awaitSlots(false);

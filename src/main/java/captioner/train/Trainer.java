@@ -106,6 +106,10 @@ public final class Trainer {
     }
 
     public Result run() {
+        // Local mode: executors share this JVM, so parameters and gradients pass by reference (LocalRounds).
+        boolean local = spark.sparkContext().isLocal()
+                && Boolean.parseBoolean(spark.conf().get(LOCAL_EXCHANGE, "true"));
+        boolean sharded = ShardedRounds.requested(spark, local);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         jsc.setJobDescription("count captions per partition");
         long[] sizes = input.train().map(s -> (long) s.numCaptions()).collect().stream().mapToLong(Long::longValue).toArray();
@@ -135,9 +139,6 @@ public final class Trainer {
                 new CheckpointWriter(dir, config.keepCheckpoints()), new LossPlot(dir), new ProgressLog(log)));
         all.addAll(listeners);
 
-        // Local mode: executors share this JVM, so parameters and gradients pass by reference (LocalRounds).
-        boolean local = spark.sparkContext().isLocal()
-                && Boolean.parseBoolean(spark.conf().get(LOCAL_EXCHANGE, "true"));
         GradientRounds.Tasks tasks = (it, params, exchange) -> new PartitionGradient(params, model, dtype,
                 config.fullBatch() ? null : plan.shares(it), config.fullBatch(), config.seed(), it, exchange,
                 injectedFailure(it));
@@ -148,9 +149,8 @@ public final class Trainer {
             TrainingListener.Start start = new TrainingListener.Start(config, model, state.params.size(), numTrain,
                     sizes.length, state.iteration, total, iterationsPerEpoch);
             all.forEach(l -> l.runStarted(start));
-            boolean sharded = ShardedRounds.requested(spark, local);
             try (ShardedRounds scattered = sharded ? new ShardedRounds(jsc, input.train(), tasks, state.params,
-                    state.rule, state.iteration, total) : null;
+                    state.rule, state.iteration, total, log) : null;
                  GradientRounds rounds = sharded ? null : local
                     ? new LocalRounds(jsc, input.train(), tasks, storage(state.params), state.iteration, total)
                     : ChannelRounds.usable(spark, input.train().getNumPartitions(), config.treeDepth())
