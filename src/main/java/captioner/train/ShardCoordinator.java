@@ -243,9 +243,11 @@ final class ShardCoordinator implements AutoCloseable {
         ByteBuffer table;
         synchronized (this) {
             if (peers[partition] != null) {
+                // Not failed here (that would count against Spark's task retries): the rerun cancels it.
                 broken = "partition " + partition + "'s task was retried (attempt " + attempt + ")";
+                registering.add(callback);
                 notifyAll();
-                throw new IllegalStateException("the round is rerun: " + broken);
+                return;
             }
             peers[partition] = new Peer(new String(host, StandardCharsets.UTF_8), port);
             registering.add(callback);

@@ -109,6 +109,10 @@ final class ShardedRounds implements AutoCloseable {
                     + "=false makes local mode send anyway, for tests)");
         }
         SparkConf conf = spark.sparkContext().conf();
+        if (conf.getBoolean("spark.speculation", false)) {
+            throw new BadInputException(EXCHANGE + "=" + REDUCE_SCATTER + " cannot run with spark.speculation=true: "
+                    + "a second copy of a task that owns a slice of the state would rerun its round every time");
+        }
         for (String security : List.of("spark.authenticate", "spark.network.crypto.enabled", "spark.ssl.enabled")) {
             if (conf.getBoolean(security, false)) {
                 throw new BadInputException(EXCHANGE + "=" + REDUCE_SCATTER + " cannot run with " + security
