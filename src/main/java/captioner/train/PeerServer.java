@@ -203,17 +203,22 @@ final class PeerServer {
         header.put(op).putLong(run).putInt(round).putLong(it).putInt(from).putInt(to).putDouble(lossSum)
                 .putLong(captions).flip();
         client(peer.host(), peer.port()).uploadStream(new NioManagedBuffer(header), new NioManagedBuffer(body),
-                new RpcResponseCallback() {
-                    @Override
-                    public void onSuccess(ByteBuffer response) {
-                        done.complete(null);
-                    }
+                acknowledged(done));
+    }
 
-                    @Override
-                    public void onFailure(Throwable e) {
-                        done.completeExceptionally(e);
-                    }
-                });
+    /** Completes {@code done} when the receiver acknowledges an upload, exceptionally when it fails. */
+    static RpcResponseCallback acknowledged(CompletableFuture<Void> done) {
+        return new RpcResponseCallback() {
+            @Override
+            public void onSuccess(ByteBuffer response) {
+                done.complete(null);
+            }
+
+            @Override
+            public void onFailure(Throwable e) {
+                done.completeExceptionally(e);
+            }
+        };
     }
 
     TransportClient client(String peerHost, int peerPort) {
@@ -270,33 +275,15 @@ final class PeerServer {
             }
             ArraySink sink = box.sink(op, it, from, lossSum, count);
             String id = key(run, round, to) + "/" + op + "/" + it + "/" + from;
-            return new StreamCallbackWithID() {
-                @Override
-                public String getID() {
-                    return id;
+            return new IncomingStream(id, sink::accept, () -> {
+                if (!sink.complete()) {
+                    String incomplete = "partition " + from + " sent " + sink.filled() + " values of its slice to "
+                            + "partition " + to + "; expected more";
+                    box.fail(incomplete);
+                    throw new IllegalStateException(incomplete);
                 }
-
-                @Override
-                public void onData(String streamId, ByteBuffer chunk) {
-                    sink.accept(chunk);
-                }
-
-                @Override
-                public void onComplete(String streamId) {
-                    if (!sink.complete()) {
-                        String message = "partition " + from + " sent " + sink.filled() + " values of its slice to "
-                                + "partition " + to + "; expected more";
-                        box.fail(message);
-                        throw new IllegalStateException(message);
-                    }
-                    box.arrived(op);
-                }
-
-                @Override
-                public void onFailure(String streamId, Throwable cause) {
-                    box.fail("a slice from partition " + from + " failed: " + cause);
-                }
-            };
+                box.arrived(op);
+            }, cause -> box.fail("a slice from partition " + from + " failed: " + cause));
         }
 
         @Override

@@ -333,42 +333,26 @@ final class ShardCoordinator implements AutoCloseable {
         region.position(layout.regionOffset(partition)).limit(layout.regionOffset(partition) + layout.regionBytes(partition));
         ByteBuffer into = region.slice();
         String id = address.run() + "/" + r + "/sync/" + it + "/" + partition;
-        return new StreamCallbackWithID() {
-            @Override
-            public String getID() {
-                return id;
+        return new IncomingStream(id, into::put, () -> {
+            if (into.hasRemaining()) {
+                throw new IllegalStateException("partition " + partition + " uploaded " + into.position()
+                        + " bytes of state; expected " + into.capacity());
             }
-
-            @Override
-            public void onData(String streamId, ByteBuffer chunk) {
-                into.put(chunk);
-            }
-
-            @Override
-            public void onComplete(String streamId) {
-                if (into.hasRemaining()) {
-                    throw new IllegalStateException("partition " + partition + " uploaded " + into.position()
-                            + " bytes of state; expected " + into.capacity());
+            synchronized (ShardCoordinator.this) {
+                if (r != round) {
+                    return;
                 }
-                synchronized (ShardCoordinator.this) {
-                    if (r != round) {
-                        return;
-                    }
-                    if (syncIteration != it) {
-                        syncIteration = it;
-                        synced = 0;
-                    }
-                    syncScalars[partition] = scalars;
-                    synced++;
-                    ShardCoordinator.this.notifyAll();
+                if (syncIteration != it) {
+                    syncIteration = it;
+                    synced = 0;
                 }
+                syncScalars[partition] = scalars;
+                synced++;
+                ShardCoordinator.this.notifyAll();
             }
-
-            @Override
-            public void onFailure(String streamId, Throwable cause) {
-                // the owner's task fails with it; Spark retries it, which breaks the round
-            }
-        };
+        }, cause -> {
+            // the owner's task fails with it; Spark retries it, which breaks the round
+        });
     }
 
     private final class Handler extends RpcHandler {

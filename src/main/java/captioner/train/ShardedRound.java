@@ -8,7 +8,6 @@ import captioner.tensor.Kernels;
 import captioner.tensor.Tensor;
 import org.apache.spark.TaskContext;
 import org.apache.spark.network.buffer.NioManagedBuffer;
-import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.StreamCallback;
 import org.apache.spark.network.client.TransportClient;
 import scala.collection.Iterator;
@@ -278,17 +277,7 @@ final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, Parti
             layout.write(region, t, params, vectors);
             CompletableFuture<Void> done = new CompletableFuture<>();
             coordinator().uploadStream(new NioManagedBuffer(header.flip()), new NioManagedBuffer(region),
-                    new RpcResponseCallback() {
-                        @Override
-                        public void onSuccess(ByteBuffer response) {
-                            done.complete(null);
-                        }
-
-                        @Override
-                        public void onFailure(Throwable e) {
-                            done.completeExceptionally(e);
-                        }
-                    });
+                    PeerServer.acknowledged(done));
             PeerServer.await(done, "uploading partition " + t + "'s state");
         }
     }
