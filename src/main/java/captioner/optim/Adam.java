@@ -36,11 +36,12 @@ public final class Adam extends UpdateRule {
     }
 
     @Override
-    public void update(Tensor w, Tensor dw, double learningRate) {
+    public void update(Tensor w, Tensor dw, double learningRate, int from, int length) {
         long step = steps() + 1;
         t.set(0, step);
         // One pass over w, dw, m, v; bitwise the same as lerp, lerpSquares, addRatio in turn.
-        Kernels.of(w.dtype()).adamStep(w, dw, m, v, BETA1, BETA2, -learningRate / (1 - Math.pow(BETA1, step)),
+        Kernels.of(w.dtype()).adamStep(range(w, from, length), range(dw, from, length), range(m, from, length),
+                range(v, from, length), BETA1, BETA2, -learningRate / (1 - Math.pow(BETA1, step)),
                 1 / (1 - Math.pow(BETA2, step)), EPSILON);
     }
 }

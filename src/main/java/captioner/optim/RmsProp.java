@@ -24,9 +24,11 @@ public final class RmsProp extends UpdateRule {
     }
 
     @Override
-    public void update(Tensor w, Tensor dw, double learningRate) {
+    public void update(Tensor w, Tensor dw, double learningRate, int from, int length) {
         Kernels k = Kernels.of(w.dtype());
-        k.lerpSquares(cache, dw, DECAY_RATE);
-        k.addRatio(w, -learningRate, dw, cache, 1, EPSILON);
+        Tensor c = range(cache, from, length);
+        Tensor g = range(dw, from, length);
+        k.lerpSquares(c, g, DECAY_RATE);
+        k.addRatio(range(w, from, length), -learningRate, g, c, 1, EPSILON);
     }
 }

@@ -11,7 +11,7 @@ public final class Sgd extends UpdateRule {
     }
 
     @Override
-    public void update(Tensor w, Tensor dw, double learningRate) {
-        Kernels.of(w.dtype()).axpy(-learningRate, dw, w);
+    public void update(Tensor w, Tensor dw, double learningRate, int from, int length) {
+        Kernels.of(w.dtype()).axpy(-learningRate, range(dw, from, length), range(w, from, length));
     }
 }

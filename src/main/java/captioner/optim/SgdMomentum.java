@@ -20,10 +20,11 @@ public final class SgdMomentum extends UpdateRule {
     }
 
     @Override
-    public void update(Tensor w, Tensor dw, double learningRate) {
+    public void update(Tensor w, Tensor dw, double learningRate, int from, int length) {
         Kernels k = Kernels.of(w.dtype());
-        k.scale(velocity, MOMENTUM);
-        k.axpy(-learningRate, dw, velocity);
-        k.axpy(1, velocity, w);
+        Tensor v = range(velocity, from, length);
+        k.scale(v, MOMENTUM);
+        k.axpy(-learningRate, range(dw, from, length), v);
+        k.axpy(1, v, range(w, from, length));
     }
 }

@@ -24,7 +24,17 @@ public abstract class UpdateRule {
     }
 
     /** One step: {@code w} moves against gradient {@code dw} with step size {@code learningRate}. */
-    public abstract void update(Tensor w, Tensor dw, double learningRate);
+    public final void update(Tensor w, Tensor dw, double learningRate) {
+        update(w, dw, learningRate, 0, w.size());
+    }
+
+    /**
+     * One step on elements {@code [from, from + length)} only, of {@code w}, {@code dw} and this rule's memory (all of
+     * the full size); the rest stays as it is. The rules are elementwise, so these elements get the bits a whole step
+     * would give them: a reduce-scatter owner updates its slice this way. Step counts (Adam's t) advance by one, as
+     * for a whole step.
+     */
+    public abstract void update(Tensor w, Tensor dw, double learningRate, int from, int length);
 
     /** The rule's memory by name (live views, not copies); empty for plain SGD. */
     public final Map<String, Tensor> state() {
@@ -48,6 +58,11 @@ public abstract class UpdateRule {
             }
             e.getValue().copyFrom(s);
         }
+    }
+
+    /** The elements {@code [from, from + length)} of a flat vector: what a ranged {@link #update} touches. */
+    protected static Tensor range(Tensor t, int from, int length) {
+        return t.view(from, length);
     }
 
     /** Registers a memory vector; subclasses call this once per vector at construction. */

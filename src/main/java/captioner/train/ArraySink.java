@@ -14,6 +14,9 @@ final class ArraySink {
     private final float[] floats;
     private final double[] doubles;
     private final int width;
+    /** Where in the array the values go: {@code [start, start + length())}. */
+    private final int start;
+    private final int count;
     private final ByteBuffer carry = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     private int filled;
 
@@ -24,9 +27,17 @@ final class ArraySink {
 
     /** Writes into {@code array} (float[] or double[]), from element 0. */
     ArraySink(Object array) {
+        this(array, 0, array instanceof float[] f ? f.length : ((double[]) array).length);
+    }
+
+    /** Writes {@code count} values into {@code array} (float[] or double[]) from element {@code start}. */
+    ArraySink(Object array, int start, int count) {
         this.floats = array instanceof float[] f ? f : null;
         this.doubles = array instanceof double[] d ? d : null;
         this.width = floats != null ? Float.BYTES : Double.BYTES;
+        java.util.Objects.checkFromIndexSize(start, count, floats != null ? floats.length : doubles.length);
+        this.start = start;
+        this.count = count;
     }
 
     /** Takes the chunk's remaining bytes. */
@@ -48,9 +59,9 @@ final class ArraySink {
             throw new IllegalStateException("more than " + length() + " values arrived");
         }
         if (floats != null) {
-            c.asFloatBuffer().get(floats, filled, n);
+            c.asFloatBuffer().get(floats, start + filled, n);
         } else {
-            c.asDoubleBuffer().get(doubles, filled, n);
+            c.asDoubleBuffer().get(doubles, start + filled, n);
         }
         filled += n;
         c.position(c.position() + n * width);
@@ -71,13 +82,13 @@ final class ArraySink {
             throw new IllegalStateException("more than " + length() + " values arrived");
         }
         if (floats != null) {
-            floats[filled++] = value.getFloat();
+            floats[start + filled++] = value.getFloat();
         } else {
-            doubles[filled++] = value.getDouble();
+            doubles[start + filled++] = value.getDouble();
         }
     }
 
     private int length() {
-        return floats != null ? floats.length : doubles.length;
+        return count;
     }
 }

@@ -106,6 +106,10 @@ public final class Trainer {
     }
 
     public Result run() {
+        // Local mode: executors share this JVM, so parameters and gradients pass by reference (LocalRounds).
+        boolean local = spark.sparkContext().isLocal()
+                && Boolean.parseBoolean(spark.conf().get(LOCAL_EXCHANGE, "true"));
+        boolean sharded = ShardedRounds.requested(spark, local);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         jsc.setJobDescription("count captions per partition");
         long[] sizes = input.train().map(s -> (long) s.numCaptions()).collect().stream().mapToLong(Long::longValue).toArray();
@@ -135,9 +139,6 @@ public final class Trainer {
                 new CheckpointWriter(dir, config.keepCheckpoints()), new LossPlot(dir), new ProgressLog(log)));
         all.addAll(listeners);
 
-        // Local mode: executors share this JVM, so parameters and gradients pass by reference (LocalRounds).
-        boolean local = spark.sparkContext().isLocal()
-                && Boolean.parseBoolean(spark.conf().get(LOCAL_EXCHANGE, "true"));
         GradientRounds.Tasks tasks = (it, params, exchange) -> new PartitionGradient(params, model, dtype,
                 config.fullBatch() ? null : plan.shares(it), config.fullBatch(), config.seed(), it, exchange,
                 injectedFailure(it));
@@ -148,14 +149,18 @@ public final class Trainer {
             TrainingListener.Start start = new TrainingListener.Start(config, model, state.params.size(), numTrain,
                     sizes.length, state.iteration, total, iterationsPerEpoch);
             all.forEach(l -> l.runStarted(start));
-            try (GradientRounds rounds = local
+            try (ShardedRounds scattered = sharded ? new ShardedRounds(jsc, input.train(), tasks, state.params,
+                    state.rule, state.iteration, total, log) : null;
+                 GradientRounds rounds = sharded ? null : local
                     ? new LocalRounds(jsc, input.train(), tasks, storage(state.params), state.iteration, total)
                     : ChannelRounds.usable(spark, input.train().getNumPartitions(), config.treeDepth())
                     ? new ChannelRounds(jsc, input.train(), tasks, () -> storage(state.params), dtype,
                             state.params.size(), total)
                     : new BroadcastRounds(jsc, input.train(), tasks, config.treeDepth(), () -> storage(state.params))) {
                 for (long it = state.iteration; it < total; it++) {
-                    Step step = step(rounds, state, it, dir);
+                    boolean checkpointDue = (it + 1) % config.checkpointEvery() == 0 || it + 1 == total;
+                    Step step = scattered != null ? step(scattered, state, it, dir, checkpointDue)
+                            : step(rounds, state, it, dir);
                     loss = step.loss();
                     state.iteration = it + 1;
                     state.addLoss(loss);
@@ -253,14 +258,10 @@ public final class Trainer {
         double loss = sum.lossSum / n;
         Tensor grads = sum.gradient();
         k.scale(grads, 1.0 / n);
-        double norm = GradientClipping.norm(grads);
+        // Over one slice per partition, as the reduce-scatter owners sum it (ShardedRounds): the same bits in both.
+        double norm = GradientClipping.norm(grads, input.train().getNumPartitions());
         if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-            List<Location> kept = dir.checkpoints();
-            throw new TrainingFailedException("the " + (Double.isFinite(loss) ? "gradient norm" : "loss")
-                    + " is " + (Double.isFinite(loss) ? norm : loss) + " at iteration " + (it + 1)
-                    + "; parameters were not updated. Last good checkpoint: "
-                    + (kept.isEmpty() ? "none yet" : kept.get(kept.size() - 1))
-                    + ". Try a lower --learning-rate or --clip-norm.");
+            throw notFinite(loss, norm, it, dir);
         }
         if (config.clipNorm() != null) {
             GradientClipping.clipInPlace(grads, norm, config.clipNorm());
@@ -271,6 +272,31 @@ public final class Trainer {
         rounds.updated(it);
         return new Step(loss, norm, n, lr, round.startNanos(), round.startNanos() + round.broadcastNanos(), t2, t3,
                 sum.paramsNanos, sum.computeNanos, round.reduceNanos());
+    }
+
+    /**
+     * One iteration of the reduce-scatter exchange: the executors sum, clip and update their slices; the driver
+     * gets the loss, the norm and the timings, and its state is brought up to date when {@code checkpointDue}.
+     */
+    private Step step(ShardedRounds rounds, State state, long it, RunDirectory dir, boolean checkpointDue) {
+        double lr = state.learningRate;
+        ShardedRounds.Outcome o = rounds.iterate(it, lr, config.clipNorm(), checkpointDue);
+        long n = o.captions();
+        double loss = o.lossSum() / n;
+        if (!Double.isFinite(loss) || !Double.isFinite(o.norm())) {
+            throw notFinite(loss, o.norm(), it, dir);
+        }
+        return new Step(loss, o.norm(), n, lr, o.startNanos(), o.startNanos(), o.reportedNanos(), o.endNanos(),
+                o.paramsNanos(), o.computeNanos(), o.reduceNanos());
+    }
+
+    private TrainingFailedException notFinite(double loss, double norm, long it, RunDirectory dir) {
+        List<Location> kept = dir.checkpoints();
+        return new TrainingFailedException("the " + (Double.isFinite(loss) ? "gradient norm" : "loss")
+                + " is " + (Double.isFinite(loss) ? norm : loss) + " at iteration " + (it + 1)
+                + "; parameters were not updated. Last good checkpoint: "
+                + (kept.isEmpty() ? "none yet" : kept.get(kept.size() - 1))
+                + ". Try a lower --learning-rate or --clip-norm.");
     }
 
     /** The partition whose first attempt fails at iteration {@code it} ({@link #FAIL_TASK_ONCE}), or -1. */

@@ -92,9 +92,13 @@ class StandaloneClusterTest {
                 "--iterations", String.valueOf(iterations), "--checkpoint-every", "100", "--print-every", "10");
     }
 
-    private static Process submit(Path out, int iterations, Path log) throws IOException {
+    private static Process submit(Path out, int iterations, Path log, String... conf) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("submit/captioner-submit", "--master", master,
-                "--conf", "spark.executor.memory=700m", "--"));
+                "--conf", "spark.executor.memory=700m"));
+        for (String c : conf) {
+            cmd.addAll(List.of("--conf", c));
+        }
+        cmd.add("--");
         cmd.addAll(trainArgs(out, iterations));
         return script(cmd, log).start();
     }
@@ -131,9 +135,17 @@ class StandaloneClusterTest {
         checkSplit(clean);
         checkExecutorBlas(clean, Files.readString(cleanLog));
 
-        Path killed = tmp.resolve("killed");
-        Path killedLog = tmp.resolve("killed.log");
-        Process run = submit(killed, iterations, killedLog);
+        assertSurvivesAKilledExecutor("killed", iterations, params(clean));
+        // The reduce-scatter exchange: executors own slices of the state, so the loss reruns the round.
+        assertSurvivesAKilledExecutor("scattered", iterations, params(clean), "spark.captioner.exchange=reduce-scatter");
+    }
+
+    /** A run whose executor is SIGKILLed mid-run still ends with {@code expected}. */
+    private static void assertSurvivesAKilledExecutor(String name, int iterations, float[] expected, String... conf)
+            throws Exception {
+        Path killed = tmp.resolve(name);
+        Path killedLog = tmp.resolve(name + ".log");
+        Process run = submit(killed, iterations, killedLog, conf);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (lines(killed) < 5 && run.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -145,7 +157,12 @@ class StandaloneClusterTest {
         finish(run, killedLog);
         assertTrue(Files.readString(killedLog).contains("Lost executor"), "Spark saw the executor go:\n"
                 + Files.readString(killedLog));
-        assertArrayEquals(params(clean), params(killed), "losing an executor changes nothing");
+        assertArrayEquals(expected, params(killed), "losing an executor changes nothing");
+        checkSplit(killed);
+        if (conf.length > 0) {
+            assertTrue(Files.readString(killedLog).contains("rerunning iterations"), "the round was rerun:\n"
+                    + Files.readString(killedLog));
+        }
     }
 
     /** Each metrics line's parts add up to its iteration's wall time, and the tasks waited for their broadcast. */

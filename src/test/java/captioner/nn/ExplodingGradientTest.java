@@ -123,4 +123,27 @@ class ExplodingGradientTest {
         assertFalse(GradientClipping.clipInPlace(grads, norm, norm * 1.01));
         assertArrayEquals(original, grads.toDoubleArray());
     }
+    @Test
+    void theNormOverSlicesIsTheOrderedSumOfTheSlicesSquaresAndOneSliceIsTheWholeNorm() {
+        Random rng = new Random(5);
+        int n = 10_007;
+        Tensor g = Tensor.zeros(DType.FLOAT32, n);
+        for (int i = 0; i < n; i++) {
+            g.set(i, rng.nextGaussian());
+        }
+        assertEquals(GradientClipping.norm(g), GradientClipping.norm(g, 1));
+        for (int slices : new int[] {2, 3, 7, 64}) {
+            double sum = 0;
+            int covered = 0;
+            for (int q = 0; q < slices; q++) {
+                int length = GradientClipping.sliceStart(n, slices, q + 1) - GradientClipping.sliceStart(n, slices, q);
+                assertTrue(length == n / slices || length == n / slices + 1, "slice " + q + " of " + slices);
+                covered += length;
+                sum += GradientClipping.sliceSumSquares(g, slices, q);
+            }
+            assertEquals(n, covered);
+            assertEquals(Math.sqrt(sum), GradientClipping.norm(g, slices));
+            assertEquals(GradientClipping.norm(g), GradientClipping.norm(g, slices), 1e-12 * GradientClipping.norm(g));
+        }
+    }
 }

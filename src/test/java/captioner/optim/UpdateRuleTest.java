@@ -146,4 +146,52 @@ class UpdateRuleTest {
                 .getMessage();
         assertTrue(msg.contains("'adagrad'") && msg.contains("sgd, sgd_momentum, rmsprop, adam"), msg);
     }
+    @ParameterizedTest
+    @EnumSource(UpdateRuleType.class)
+    void slicesUpdatedOneByOneGiveTheWholeStepsBits(UpdateRuleType type) {
+        // Float32 with a gradient of mixed magnitudes: any change in the arithmetic would show in the bits.
+        Random rng = new Random(3);
+        int n = 1003;
+        Tensor w = Tensor.zeros(DType.FLOAT32, n);
+        Tensor dw = Tensor.zeros(DType.FLOAT32, n);
+        for (int i = 0; i < n; i++) {
+            w.set(i, rng.nextGaussian());
+        }
+        Tensor sliced = w.copy(DType.FLOAT32);
+        UpdateRule whole = type.create(n, DType.FLOAT32);
+        int[] cuts = {0, 1, 17, 500, 501, n};
+        // One rule per slice, as each reduce-scatter owner holds its own (its step count advances once per step).
+        UpdateRule[] owners = new UpdateRule[cuts.length - 1];
+        for (int c = 0; c < owners.length; c++) {
+            owners[c] = type.create(n, DType.FLOAT32);
+        }
+        for (int step = 0; step < 3; step++) {
+            for (int i = 0; i < n; i++) {
+                dw.set(i, rng.nextGaussian() * Math.pow(10, rng.nextInt(7) - 3));
+            }
+            whole.update(w, dw, 1e-2);
+            for (int c = 0; c + 1 < cuts.length; c++) {
+                Tensor before = sliced.copy(DType.FLOAT32);
+                owners[c].update(sliced, dw, 1e-2, cuts[c], cuts[c + 1] - cuts[c]);
+                for (int i = 0; i < n; i++) {
+                    if (i < cuts[c] || i >= cuts[c + 1]) {
+                        assertEquals(before.get(i), sliced.get(i), "element " + i + " outside the range moved");
+                    }
+                }
+            }
+        }
+        assertArrayEquals(w.floatStorage(), sliced.floatStorage());
+        for (Map.Entry<String, Tensor> e : whole.state().entrySet()) {
+            for (int c = 0; c < owners.length; c++) {
+                Tensor mine = owners[c].state().get(e.getKey());
+                if (e.getValue().size() == n) {
+                    for (int i = cuts[c]; i < cuts[c + 1]; i++) {
+                        assertEquals(e.getValue().get(i), mine.get(i), e.getKey() + "[" + i + "]");
+                    }
+                } else {
+                    assertArrayEquals(e.getValue().toDoubleArray(), mine.toDoubleArray(), e.getKey());
+                }
+            }
+        }
+    }
 }

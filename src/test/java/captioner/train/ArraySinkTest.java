@@ -46,6 +46,23 @@ class ArraySinkTest {
         assertThrows(IllegalStateException.class, () -> new ArraySink(new float[2]).accept(ByteBuffer.allocate(12)));
     }
 
+    @Test
+    void aSliceLandsAtItsOffsetAndTouchesNothingElse() {
+        float[] sent = {1.5f, -2.25f, 3.125f, 4f, -5.5f};
+        for (int chunk : new int[] {1, 3, 4096}) {
+            float[] got = new float[9];
+            java.util.Arrays.fill(got, 7f);
+            ArraySink sink = new ArraySink(got, 3, sent.length);
+            feed(sink, bytes(sent, null), chunk);
+            assertTrue(sink.complete());
+            assertArrayEquals(new float[] {7f, 7f, 7f, 1.5f, -2.25f, 3.125f, 4f, -5.5f, 7f}, got,
+                    "chunks of " + chunk + " bytes");
+        }
+        assertThrows(IllegalStateException.class, () -> new ArraySink(new float[9], 3, 2).accept(ByteBuffer.allocate(12)),
+                "a third value does not spill past the slice");
+        assertThrows(IndexOutOfBoundsException.class, () -> new ArraySink(new float[9], 5, 5));
+    }
+
     private static ByteBuffer bytes(float[] f, double[] d) {
         ByteBuffer b = ByteBuffer.allocate(f != null ? 4 * f.length : 8 * d.length).order(ByteOrder.LITTLE_ENDIAN);
         if (f != null) {
