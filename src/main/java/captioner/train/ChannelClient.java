@@ -63,7 +63,7 @@ final class ChannelClient {
             Stream s = new Stream(into);
             TransportClient client = client(at);
             // The stream is asked for on the I/O thread that reads the GET's answer: the task thread sleeps from
-            // the GET until the last byte has arrived (one thread hand-off fewer on the way in).
+            // the GET until the last byte has arrived (before: I/O thread -> task thread -> I/O thread, two hand-offs).
             client.sendRpc(request, new RpcResponseCallback() {
                 @Override
                 public void onSuccess(ByteBuffer response) {
