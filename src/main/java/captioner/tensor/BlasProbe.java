@@ -3,8 +3,9 @@ package captioner.tensor;
 /**
  * What BLAS this JVM computes with, and how fast: netlib's implementation, the native library it loaded, the
  * kernels OpenBLAS says it runs, the OpenBLAS core type and thread count it was started with, and a short SGEMM
- * probe. OpenBLAS reads {@code OPENBLAS_CORETYPE} once, when the library loads, so the variable this JVM started with is the choice made
- * (unset: OpenBLAS's own detection, which Debian's 0.3.21 gets wrong on some recent CPUs; the probe then shows it).
+ * probe. OpenBLAS reads {@code OPENBLAS_CORETYPE} once, when the library loads, so the variable this JVM started
+ * with is the choice made (unset: OpenBLAS's own detection, which Debian's 0.3.21 gets wrong on some recent CPUs;
+ * the probe then shows it).
  *
  * @param implementation netlib's class, e.g. {@code JNIBLAS} (native) or {@code VectorBLAS} (Java)
  * @param library        the native BLAS file mapped into this process, or "none" for a Java BLAS
