@@ -39,17 +39,19 @@ public final class Blas {
             s.append(" -> ").append(library);
             Matcher m = OPENBLAS_FILE.matcher(library);
             if (m.find()) {
+                String core = OpenBlasCore.name();
                 s.append(" (OpenBLAS ").append(m.group(2)).append(m.group(1).equals("p") ? ", pthreads" : "")
-                        .append("), kernels ").append(openBlasCore(System.getenv(), cpuInfo()));
+                        .append("), kernels ").append(core.startsWith(OpenBlasCore.UNKNOWN)
+                                ? openBlasCore(System.getenv(), cpuInfo()) : core + " (openblas_get_corename)");
             }
         }
         return s.toString();
     }
 
     /**
-     * The kernels OpenBLAS runs: {@code OPENBLAS_CORETYPE} when set (the launcher sets it for CPUs that OpenBLAS
-     * 0.3.21 misdetects), else its own detection, which this cannot call (netlib exposes no
-     * {@code openblas_get_corename}); for AMD Zen CPUs it is known to pick "Zen" (its AVX2 Haswell kernels), and
+     * The kernels OpenBLAS runs, guessed where {@link OpenBlasCore} cannot ask it (a JVM without the foreign
+     * linker): {@code OPENBLAS_CORETYPE} when set (the launcher sets it for CPUs that OpenBLAS 0.3.21 misdetects),
+     * else its own detection; for AMD Zen CPUs it is known to pick "Zen" (its AVX2 Haswell kernels), and
      * {@code OPENBLAS_VERBOSE=2} makes OpenBLAS print its choice at start.
      */
     static String openBlasCore(Map<String, String> env, Map<String, String> cpu) {

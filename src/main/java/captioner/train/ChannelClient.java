@@ -60,34 +60,32 @@ final class ChannelClient {
         for (int tries = 1; ; tries++) {
             ByteBuffer request = ByteBuffer.allocate(ParameterChannel.REQUEST_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             request.put(ParameterChannel.GET).putLong(at.run()).putLong(iteration).flip();
-            ByteBuffer answer = client(at).sendRpcSync(request, TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS))
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            long served = answer.getLong();
-            int crc = answer.getInt();
-            long streamed = System.nanoTime();
-            ArraySink sink = new ArraySink(into);
-            CRC32C sum = new CRC32C();
-            CompletableFuture<Boolean> done = new CompletableFuture<>();
-            client(at).stream(at.run() + "/" + served, new StreamCallback() {
+            Stream s = new Stream(into);
+            TransportClient client = client(at);
+            // The stream is asked for on the I/O thread that reads the GET's answer: the task thread sleeps from
+            // the GET until the last byte has arrived (before: I/O thread -> task thread -> I/O thread, two hand-offs).
+            client.sendRpc(request, new RpcResponseCallback() {
                 @Override
-                public void onData(String streamId, ByteBuffer chunk) {
-                    sum.update(chunk.duplicate());
-                    sink.accept(chunk);
+                public void onSuccess(ByteBuffer response) {
+                    try {
+                        ByteBuffer answer = response.order(ByteOrder.LITTLE_ENDIAN);
+                        s.served = answer.getLong();
+                        s.crc = answer.getInt();
+                        s.streamed = System.nanoTime();
+                        client.stream(at.run() + "/" + s.served, s);
+                    } catch (RuntimeException e) {
+                        s.done.completeExceptionally(e);
+                    }
                 }
 
                 @Override
-                public void onComplete(String streamId) {
-                    done.complete(sink.complete() && (int) sum.getValue() == crc);
-                }
-
-                @Override
-                public void onFailure(String streamId, Throwable cause) {
-                    done.completeExceptionally(cause);
+                public void onFailure(Throwable e) {
+                    s.done.completeExceptionally(e);
                 }
             });
             try {
-                if (await(done, at)) {
-                    return new Fetched(served, into, System.nanoTime() - streamed);
+                if (await(s.done, at)) {
+                    return new Fetched(s.served, into, System.nanoTime() - s.streamed);
                 }
             } catch (UncheckedIOException e) {
                 if (tries >= 3) {
@@ -95,6 +93,39 @@ final class ChannelClient {
                 }
             }
             // The driver moved on while these bytes were read (a late attempt): ask again.
+        }
+    }
+
+    /**
+     * One iteration's parameter bytes on their way into the task's array, checksummed as they arrive; done says
+     * whether exactly the bytes the driver checksummed arrived. Written by the connection's I/O thread only.
+     */
+    private static final class Stream implements StreamCallback {
+        final CompletableFuture<Boolean> done = new CompletableFuture<>();
+        final ArraySink sink;
+        final CRC32C sum = new CRC32C();
+        long served;
+        int crc;
+        long streamed;
+
+        Stream(Object into) {
+            this.sink = new ArraySink(into);
+        }
+
+        @Override
+        public void onData(String streamId, ByteBuffer chunk) {
+            sum.update(chunk.duplicate());
+            sink.accept(chunk);
+        }
+
+        @Override
+        public void onComplete(String streamId) {
+            done.complete(sink.complete() && (int) sum.getValue() == crc);
+        }
+
+        @Override
+        public void onFailure(String streamId, Throwable cause) {
+            done.completeExceptionally(cause);
         }
     }
 

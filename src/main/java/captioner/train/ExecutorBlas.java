@@ -14,8 +14,9 @@ import java.util.TreeMap;
 /**
  * Every executor's BLAS, probed once at the start of training by one task per partition (the tasks run where the
  * cached shards are, so every executor that computes gradients answers), printed as one table beside the
- * driver's and kept in run.json. An executor without a native BLAS, or more than 2× slower than the driver at
- * SGEMM, gets a warning naming the fix: it would set the pace of every iteration.
+ * driver's and kept in run.json. An executor without a native BLAS, on OpenBLAS's generic kernels (its own
+ * {@code openblas_get_corename}), or more than 2× slower than the driver at SGEMM, gets a warning naming the fix: it
+ * would set the pace of every iteration. So does a driver on generic kernels.
  */
 final class ExecutorBlas {
     /** One executor's answer. */
@@ -24,6 +25,10 @@ final class ExecutorBlas {
 
     /** The executor id Spark gives the driver's own JVM (its internal SparkContext.DRIVER_IDENTIFIER). */
     private static final String LOCAL_EXECUTOR = "driver";
+
+    private static final String CORE_TYPE_FIX = "Start executors through submit/bin/java (a standalone worker with "
+            + "JAVA_HOME=<captioner>/submit), or set --conf spark.executorEnv.OPENBLAS_CORETYPE to the CPU's core type "
+            + "(e.g. SkylakeX)";
 
     private ExecutorBlas() {
     }
@@ -46,22 +51,27 @@ final class ExecutorBlas {
 
     /** Prints the table and a warning line for each executor that would slow the run down. */
     static void print(List<Row> rows, PrintStream log) {
-        log.printf("%-18s %-16s %-9s %-52s %-15s %-8s %s%n", "executor", "host", "BLAS", "library",
-                "OPENBLAS_CORETYPE", "threads", "sgemm GFLOP/s");
+        log.printf("%-18s %-16s %-9s %-52s %-17s %-7s %-13s %s%n", "executor", "host", "BLAS", "library",
+                "OPENBLAS_CORETYPE", "threads", "sgemm GFLOP/s", "OpenBLAS core");
         for (Row r : rows) {
             BlasProbe b = r.blas();
-            log.printf("%-18s %-16s %-9s %-52s %-15s %-8s %.1f%n", r.executor(), r.host(), b.implementation(),
-                    b.library(), b.coreType(), b.threads(), b.sgemmGflops());
+            log.printf("%-18s %-16s %-9s %-52s %-17s %-7s %13.1f %s%n", r.executor(), r.host(), b.implementation(),
+                    b.library(), b.coreType(), b.threads(), b.sgemmGflops(), b.coreName());
         }
         for (String w : warnings(rows)) {
             log.println("warning: " + w);
         }
     }
 
-    /** What is wrong with the executors' BLAS, one sentence each naming the fix. */
+    /** What is wrong with the driver's and the executors' BLAS, one sentence each naming the fix. */
     static List<String> warnings(List<Row> rows) {
         BlasProbe driver = rows.get(0).blas();
         List<String> out = new ArrayList<>();
+        if (driver.genericKernels()) {
+            out.add("the driver's OpenBLAS runs its generic " + driver.coreName() + " kernels: start it through "
+                    + "submit/captioner or submit/captioner-submit (submit/bin/java picks the core type from the CPU), or "
+                    + "export OPENBLAS_CORETYPE=<the CPU's kernels, e.g. Haswell, SkylakeX, Zen> before it starts");
+        }
         for (Row r : rows.subList(1, rows.size())) {
             BlasProbe b = r.blas();
             if (r.executor().equals(LOCAL_EXECUTOR)) {
@@ -72,12 +82,13 @@ final class ExecutorBlas {
             if (!b.runsNative()) {
                 out.add("executor " + r.executor() + " on " + r.host() + " computes with a Java BLAS ("
                         + b.implementation() + "): install OpenBLAS there (Debian: apt-get install libopenblas0-pthread)");
+            } else if (b.genericKernels()) {
+                out.add("executor " + r.executor() + " on " + r.host() + " runs OpenBLAS's generic " + b.coreName()
+                        + " kernels. " + CORE_TYPE_FIX);
             } else if (b.sgemmGflops() * 2 < driver.sgemmGflops()) {
                 out.add(String.format("executor %s on %s runs SGEMM at %.1f GFLOP/s, under half the driver's %.1f: "
-                                + "its OpenBLAS likely took generic kernels for its CPU. Start executors through "
-                                + "submit/bin/java (a standalone worker with JAVA_HOME=<captioner>/submit), or set "
-                                + "--conf spark.executorEnv.OPENBLAS_CORETYPE to the CPU's core type (e.g. SkylakeX)",
-                        r.executor(), r.host(), b.sgemmGflops(), driver.sgemmGflops()));
+                                + "its OpenBLAS likely took weaker kernels than its CPU has (%s). %s",
+                        r.executor(), r.host(), b.sgemmGflops(), driver.sgemmGflops(), b.coreName(), CORE_TYPE_FIX));
             }
         }
         return out;

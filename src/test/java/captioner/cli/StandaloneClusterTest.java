@@ -186,8 +186,12 @@ class StandaloneClusterTest {
         JsonNode rows = JSON.readTree(run.resolve(RunLayout.RUN).toFile()).get(RunLayout.Environment.EXECUTOR_BLAS);
         assertEquals(3, rows.size(), rows.toString());
         String driverCore = rows.get(0).get("blas").get("coreType").asText();
+        // OpenBLAS's own name of its kernels, asked in each JVM (OpenBlasCoreTest: the one it prints itself).
+        String driverKernels = rows.get(0).get("blas").get("coreName").asText();
+        assertTrue(!driverKernels.startsWith("unknown"), rows.toString());
         for (JsonNode r : rows) {
             assertEquals(driverCore, r.get("blas").get("coreType").asText(), rows.toString());
+            assertEquals(driverKernels, r.get("blas").get("coreName").asText(), rows.toString());
             assertTrue(r.get("blas").get("sgemmGflops").asDouble() > 0, rows.toString());
         }
         assertEquals(Set.of("0", "1"), Set.of(rows.get(1).get("executor").asText(), rows.get(2).get("executor").asText()));

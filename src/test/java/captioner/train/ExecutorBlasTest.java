@@ -10,7 +10,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExecutorBlasTest {
     private static ExecutorBlas.Row row(String id, String impl, double gflops) {
-        return new ExecutorBlas.Row(id, "host-" + id, new BlasProbe(impl, "/usr/lib/libblas.so.3", "auto", "1", gflops));
+        return row(id, impl, "Zen", gflops);
+    }
+
+    private static ExecutorBlas.Row row(String id, String impl, String coreName, double gflops) {
+        return new ExecutorBlas.Row(id, "host-" + id, new BlasProbe(impl, "/usr/lib/libblas.so.3", coreName, "auto", "1",
+                gflops));
+    }
+
+    @Test
+    void warnsOfGenericKernelsOnTheDriverAndOnAnExecutorNamingTheFix() {
+        List<String> w = ExecutorBlas.warnings(List.of(row("driver (this JVM)", "JNIBLAS", "Prescott", 15),
+                row("0", "JNIBLAS", "Zen", 60), row("1", "JNIBLAS", "Prescott", 14)));
+        assertEquals(2, w.size(), w.toString());
+        assertTrue(w.get(0).startsWith("the driver's OpenBLAS runs its generic Prescott kernels")
+                && w.get(0).contains("export OPENBLAS_CORETYPE"), w.get(0));
+        assertTrue(w.get(1).startsWith("executor 1 on host-1 runs OpenBLAS's generic Prescott kernels")
+                && w.get(1).contains("spark.executorEnv.OPENBLAS_CORETYPE"), w.get(1));
+    }
+
+    @Test
+    void theTableShowsEachJvmsOpenBlasCore() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ExecutorBlas.print(List.of(row("driver (this JVM)", "JNIBLAS", "Zen", 60),
+                row("0", "JNIBLAS", "unknown (the JVM needs --enable-native-access=ALL-UNNAMED)", 58)),
+                new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        List<String> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.get(0).endsWith("sgemm GFLOP/s OpenBLAS core"), lines.get(0));
+        assertTrue(lines.get(1).endsWith(" 60.0 Zen"), lines.get(1));
+        assertTrue(lines.get(2).endsWith(" 58.0 unknown (the JVM needs --enable-native-access=ALL-UNNAMED)"), lines.get(2));
     }
 
     @Test
@@ -35,5 +63,6 @@ class ExecutorBlasTest {
         assertEquals(2, rows.size(), "the driver, and local mode's one executor: " + rows);
         assertEquals("driver", rows.get(1).executor());
         assertTrue(rows.get(0).blas().sgemmGflops() > 0, rows.toString());
+        assertEquals(rows.get(0).blas().coreName(), rows.get(1).blas().coreName(), "one JVM, one OpenBLAS: " + rows);
     }
 }
