@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * {@link LocalRound} of up to {@link #ROUND} iterations, each task waiting for the driver to
  * publish an iteration's parameters, computing, reporting, and going on to the next. Spark's
  * per-job and per-task work (scheduling, launch, deserialization, the result path: 5–10 ms per
- * iteration on a 2-core machine, about half of a small model's step) is then paid once a round,
+ * iteration on a 2-core machine, over a third of a small model's step) is then paid once a round,
  * and the next round's job is submitted one iteration early so that even that overlaps the
  * compute. The arithmetic is unchanged: each task still computes on exactly the parameters after
  * the previous update, and the driver sums in partition order.
