@@ -4,7 +4,6 @@ import captioner.data.CaptionShard;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import org.apache.spark.SparkConf;
-import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -125,9 +124,7 @@ final class ChannelRounds implements GradientRounds {
             job.await();
         }
         int partitions = shards.getNumPartitions();
-        SparkContext sc = jsc.sc();
-        // Spark's own count of task slots (what its barrier-mode check uses), not part of its public API.
-        boolean together = partitions <= sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+        boolean together = GradientSum.runTogether(jsc.sc(), partitions);
         roundEnd = together ? Math.min(end, first + ROUND) : first + 1;
         List<PartitionGradient> steps = new ArrayList<>();
         for (long it = first; it < roundEnd; it++) {

@@ -4,6 +4,7 @@ import captioner.data.CaptionShard;
 import captioner.data.SparkJobs;
 import org.apache.spark.Partitioner;
 import org.apache.spark.SimpleFutureAction;
+import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
@@ -61,6 +62,14 @@ final class GradientSum {
     static boolean oneLevel(int partitions, int depth) {
         int scale = scale(partitions, depth);
         return depth <= 1 || partitions <= scale + (partitions + scale - 1) / scale;
+    }
+
+    /**
+     * Whether Spark has a task slot for each of {@code partitions} tasks, so that a job's tasks all run at once and
+     * may wait for one another (its own count, what its barrier-mode check uses, not part of its public API).
+     */
+    static boolean runTogether(SparkContext sc, int partitions) {
+        return partitions <= sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
     }
 
     /** Spark's treeAggregate rule: add levels while that shrinks what reaches the driver. */

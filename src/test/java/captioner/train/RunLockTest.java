@@ -39,6 +39,24 @@ class RunLockTest {
     }
 
     @Test
+    void aNewRunStartsWhileItsHeartbeatIsBeingWrittenButNotBesideOtherFiles() throws IOException {
+        Path run = tmp.resolve("beating");
+        TrainConfig config = TrainConfig.builder().out(run.toString()).partitions(1).master("local").build();
+        RunLock lock = RunLock.acquire(run.toString(), conf, false, out);
+        try {
+            // What a heartbeat leaves for the moment it takes to write the lock's new content and rename it.
+            Files.writeString(run.resolve("." + RunLayout.LOCK + ".tmp-" + java.util.UUID.randomUUID()), "{}");
+            assertFalse(new RunDirectory(run.toString(), conf).check(config, java.util.List.of()));
+            Files.writeString(run.resolve("notes.txt"), "mine");
+            BadInputException e = assertThrows(BadInputException.class,
+                    () -> new RunDirectory(run.toString(), conf).check(config, java.util.List.of()));
+            assertTrue(e.getMessage().contains("is not empty and holds no captioner run"), e.getMessage());
+        } finally {
+            lock.close();
+        }
+    }
+
+    @Test
     void aLockWithAnOldHeartbeatFromAnotherHostIsTakenOverByResumeOnly() throws IOException {
         Path run = Files.createDirectories(tmp.resolve("stale"));
         String old = Instant.now().minus(RunLock.STALE_AFTER.multipliedBy(2)).toString();
