@@ -35,9 +35,9 @@ class DefaultSentencesTest {
     static void train() {
         TestSpark.session();
         run = tmp.resolve("run").toString();
-        Object[] r = MainTest.run("train", "--task", "classify", "--out", run, "--wordvec", "64", "--ffn", "256",
-                "--heads", "4", "--learning-rate", "1e-3", "--batch-size", "50", "--iterations", "700",
-                "--partitions", "2", "--print-every", "700");
+        Object[] r = MainTest.run("train", "--task", "classify", "--out", run, "--wordvec", "32", "--ffn", "64",
+                "--heads", "4", "--dim-k", "8", "--dim-v", "8", "--learning-rate", "5e-3", "--batch-size", "100",
+                "--iterations", "300", "--partitions", "2", "--print-every", "300");
         assertEquals(0, r[0], (String) r[2]);
         String out = (String) r[1];
         assertTrue(out.contains("data: the embedded synthetic sentences"), out);
@@ -55,8 +55,9 @@ class DefaultSentencesTest {
         double mcc = m.get("mcc").asDouble();
         double accuracy = m.get("accuracy").asDouble();
         double baseline = m.get("majority_accuracy").asDouble();
-        assertTrue(mcc > 0.2, "mcc " + mcc);
-        assertTrue(accuracy > baseline + 0.02, "accuracy " + accuracy + " vs the baseline's " + baseline);
+        // This run gives MCC 0.318 and accuracy 0.743 (baseline 0.696); bitwise reproducible, so no flakiness margin.
+        assertTrue(mcc > 0.25, "mcc " + mcc);
+        assertTrue(accuracy > baseline + 0.03, "accuracy " + accuracy + " vs the baseline's " + baseline);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package captioner.data.synthetic;
 
+import captioner.data.classify.ColaPrepare;
 import captioner.data.classify.SentenceData;
 import captioner.data.classify.SentenceSplit;
 
@@ -23,8 +24,8 @@ import java.util.Random;
  * ({@value #ACCEPTABLE_RATE}, CoLA's balance: 70.4% of its training sentences are acceptable); if not, a
  * {@link SentenceCorruption} of it, which the grammar rejects.
  *
- * <p>Encoding as seed 004's data has it: {@code <PAD>} = 0, {@code <CLS>} = 1, {@code <UNK>} = 2, then every word of
- * the grammar but the rare sizes, sorted; each row is CLS, the words, then PAD up to {@link #length} (the longest
+ * <p>Encoding as {@link ColaPrepare} (the seed author's script) numbers words: {@code <UNK>} = 0, every word of the
+ * grammar but the rare sizes, sorted, then {@code <CLS>} and {@code <PAD>} last; each row is CLS, the words, then PAD up to {@link #length} (the longest
  * sentence plus one doubled word, plus CLS). The rare sizes ({@code tiny}, {@code huge}) are written as UNK, as
  * CoLA's words seen fewer than five times are.
  */
@@ -34,9 +35,9 @@ public final class SyntheticSentences {
     public static final int VAL = 1551;
     public static final long SEED = 1;
     public static final double ACCEPTABLE_RATE = 0.7;
-    public static final String PAD = "<PAD>";
-    public static final String CLS = "<CLS>";
-    public static final String UNK = "<UNK>";
+    public static final String PAD = ColaPrepare.PAD;
+    public static final String CLS = ColaPrepare.CLS;
+    public static final String UNK = ColaPrepare.UNK;
 
     private static final long SALT = 0x5E47E7CEL;
     private static final long SALT_FRAMES = 0xF7A3E5L;
@@ -57,12 +58,14 @@ public final class SyntheticSentences {
 
     public SyntheticSentences(long seed) {
         this.seed = seed;
-        List<String> v = new ArrayList<>(List.of(PAD, CLS, UNK));
+        List<String> v = new ArrayList<>(List.of(UNK));
         for (String w : grammar.words()) {
             if (!SentenceGrammar.RARE_WORDS.contains(w)) {
                 v.add(w);
             }
         }
+        v.add(CLS);
+        v.add(PAD);
         vocabulary = List.copyOf(v);
     }
 
@@ -71,7 +74,7 @@ public final class SyntheticSentences {
         return new SyntheticSentences(SEED).data(TRAIN, VAL);
     }
 
-    /** Words by index: PAD, CLS, UNK, then the grammar's words. */
+    /** Words by index: UNK, the grammar's words, CLS, PAD (as {@code prepare --task classify} orders them). */
     public List<String> vocabulary() {
         return vocabulary;
     }

@@ -1,5 +1,6 @@
 package captioner.data.synthetic;
 
+import captioner.data.classify.ColaPrepare;
 import captioner.data.classify.SentenceData;
 import captioner.data.classify.SentenceSplit;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,27 +168,29 @@ class SyntheticSentencesTest {
     }
 
     @Test
-    void encodedAsTheSeedsDataWithPadClsAndUnk() {
+    void encodedAsPrepareNumbersWordsUnkFirstClsAndPadLast() {
         SentenceData d = SyntheticSentences.defaultData();
         List<String> words = d.words();
-        assertEquals(List.of(SyntheticSentences.PAD, SyntheticSentences.CLS, SyntheticSentences.UNK),
-                words.subList(0, 3));
+        int v = words.size();
+        assertEquals(SyntheticSentences.UNK, words.get(0));
+        assertEquals(List.of(SyntheticSentences.CLS, SyntheticSentences.PAD), words.subList(v - 2, v));
+        assertEquals(List.of("<CLS>", "<PAD>", "<UNK>"), List.of(ColaPrepare.CLS, ColaPrepare.PAD, ColaPrepare.UNK));
         assertEquals(SyntheticSentences.TRAIN, d.split(SentenceData.TRAIN).size());
         assertEquals(SyntheticSentences.VAL, d.split(SentenceData.VAL).size());
         SentenceSplit s = d.split(SentenceData.TRAIN);
         int t = d.length();
         boolean unknown = false;
         for (int i = 0; i < s.size(); i++) {
-            assertEquals(1, s.tokens()[i * t], "CLS first");
+            assertEquals(v - 2, s.tokens()[i * t], "CLS first");
             List<String> expected = train.get(i).words();
             int k = 1;
             for (String w : expected) {
                 int token = s.tokens()[i * t + k++];
-                unknown |= token == 2;
+                unknown |= token == 0;
                 assertEquals(SentenceGrammar.RARE_WORDS.contains(w) ? SyntheticSentences.UNK : w, words.get(token));
             }
             for (; k < t; k++) {
-                assertEquals(0, s.tokens()[i * t + k], "PAD after the words");
+                assertEquals(v - 1, s.tokens()[i * t + k], "PAD after the words");
             }
             assertEquals(train.get(i).label(), s.labels()[i]);
         }
