@@ -66,6 +66,9 @@ final class ShardedRounds implements AutoCloseable {
     private long roundEnd = -1;
     /** The iteration the driver's state is at: where a rerun starts. */
     private long settled;
+    /** The last iteration answered, and when ({@link System#nanoTime}) just before: its successor began then. */
+    private long answered = -1;
+    private long answeredNanos;
 
     /**
      * @param params the driver's parameters and {@code rule} its update rule, brought up to date at every upload
@@ -129,7 +132,9 @@ final class ShardedRounds implements AutoCloseable {
      * round's end, or when not finite, the driver's parameters and update-rule state are then that iteration's.
      */
     Outcome iterate(long it, double learningRate, Double clipNorm, boolean upload) {
-        long start = System.nanoTime();
+        // The executors go on to iteration it as soon as they read the answer to it - 1, while the driver still
+        // records it: the iteration's window starts there, so it holds the slowest task's compute.
+        long start = answered == it - 1 && it < roundEnd ? answeredNanos : System.nanoTime();
         if (it >= roundEnd) {
             startRound(it);
         }
@@ -168,6 +173,8 @@ final class ShardedRounds implements AutoCloseable {
         boolean clip = finite && clipNorm != null && !(norm <= clipNorm);
         byte action = (byte) ((finite ? 0 : ShardCoordinator.STOP) | (clip ? ShardCoordinator.CLIP : 0)
                 | (upload || it + 1 == roundEnd ? ShardCoordinator.UPLOAD : 0));
+        answered = it;
+        answeredNanos = System.nanoTime();
         coordinator.answer(it, new ShardCoordinator.Answer(action, learningRate, clip ? clipNorm / norm : 1,
                 lossSums));
         if ((action & (ShardCoordinator.UPLOAD | ShardCoordinator.STOP)) != 0) {
