@@ -21,6 +21,13 @@ record BenchBatch(Tensor features, int[] captions, int captionLength, String des
         return features.dim(0);
     }
 
+    /** Captions {@code from} to {@code from + n} of this batch (its features a view of the same storage). */
+    BenchBatch rows(int from, int n) {
+        int dim = features.dim(1);
+        int[] part = java.util.Arrays.copyOfRange(captions, from * captionLength, (from + n) * captionLength);
+        return new BenchBatch(features.view(from * dim, n, dim), part, captionLength, describe);
+    }
+
     /**
      * Standard normal features and captions shaped as real ones, drawn from seed 1 (the libtorch peer draws the
      * same kind): {@code <START>}, then words drawn uniformly from the vocabulary without {@code <NULL>}, up to a

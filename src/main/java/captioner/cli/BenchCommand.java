@@ -13,12 +13,18 @@ import captioner.optim.UpdateRuleType;
 import captioner.tensor.Blas;
 import captioner.tensor.DType;
 import captioner.tensor.FloatMath;
+import captioner.tensor.Kernels;
 import captioner.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 
 /**
  * Times single-process training steps (loss, backward, Adam) of the cs231n configuration: the CaptioningRNN's
@@ -91,6 +97,12 @@ final class BenchCommand implements Callable<Integer> {
             + "against; 0 skips it (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     double probeSeconds;
 
+    @Option(names = "--tasks", description = "Split each step's captions over this many threads, each with a model of "
+            + "its own on the shared parameters, their gradients summed in order before the update: the compute of a "
+            + "local[K] training iteration without Spark, as train-vs-bench compares (default: ${DEFAULT-VALUE}: one "
+            + "process-wide step; submit/captioner then gives OpenBLAS one thread).", defaultValue = "1")
+    int tasks;
+
     @Option(names = "--spark", description = "Time the Spark training loop (local mode) instead of single-process steps.")
     boolean spark;
 
@@ -113,9 +125,14 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         DType type = Flags.parse("--dtype", dtype, DType::parse);
         List<CellType> cells = cell.equalsIgnoreCase("both") ? List.of(CellType.LSTM, CellType.RNN) : List.of(Flags.parse("--cell", cell, CellType::parse));
-        if (batchSize < 1 || captionLength < 2 || warmup < 0 || seconds <= 0 || jitWarmup < 0 || probeSeconds < 0) {
+        if (batchSize < 1 || captionLength < 2 || warmup < 0 || seconds <= 0 || jitWarmup < 0 || probeSeconds < 0
+                || tasks < 1 || tasks > batchSize) {
             throw new BadInputException("--batch-size must be >= 1, --caption-length >= 2, --warmup >= 0, "
-                    + "--jit-warmup >= 0, --seconds > 0 and --probe-seconds >= 0");
+                    + "--jit-warmup >= 0, --seconds > 0, --probe-seconds >= 0 and --tasks 1 to --batch-size");
+        }
+        if (spark && tasks != 1) {
+            throw new BadInputException("--tasks is for single-process steps; with --spark, --master local[K] and "
+                    + "--partitions set the tasks");
         }
         if (writeRef != null && init == null && cells.size() != 1) {
             throw new BadInputException("--write-ref writes one model; expected --cell rnn or --cell lstm, or --init");
@@ -147,9 +164,10 @@ final class BenchCommand implements Callable<Integer> {
             Tensor params = model != null ? model.checkpoint().params().copy(type) : config.initialParams(type, 1);
             BenchBatch batch = source != null ? source.batch(batchSize, type)
                     : BenchBatch.random(config, batchSize, captionLength, type);
-            CaptionGenerator<?> timed = config.newModel(params);
+            List<CaptionGenerator<?>> timed = IntStream.range(0, tasks)
+                    .<CaptionGenerator<?>>mapToObj(t -> config.newModel(params)).toList();
             if (writeRef != null) {
-                if (!(timed instanceof CaptioningModel rnn)) {
+                if (!(timed.get(0) instanceof CaptioningModel rnn)) {
                     throw new BadInputException("--write-ref writes cs231n's CaptioningRNN parameters; the libtorch "
                             + "peer has no transformer, so expected an rnn or lstm model");
                 }
@@ -160,10 +178,11 @@ final class BenchCommand implements Callable<Integer> {
             double gflops = captionsPerSecond * flops / 1e9;
             // The transformer's line names its sizes: its FLOPs depend on L, F and T as well as the widths.
             String label = config instanceof TransformerConfig ? config.summary() + ")" : config.cell().label();
-            System.out.printf("%-4s %8.1f captions/s  %7.1f GFLOP/s%s  (%.3g FLOP/caption, %.1f ms/step, N=%d, %s, %s, %s)%n",
+            System.out.printf("%-4s %8.1f captions/s  %7.1f GFLOP/s%s  (%.3g FLOP/caption, %.1f ms/step, N=%d%s, %s, %s, %s)%n",
                     label, captionsPerSecond, gflops,
                     Double.isNaN(rate) ? "" : String.format(" = %.2f of SGEMM", gflops / rate), flops,
-                    1000.0 * batchSize / captionsPerSecond, batchSize, type.label(),
+                    1000.0 * batchSize / captionsPerSecond, batchSize, tasks == 1 ? "" : " over " + tasks + " tasks",
+                    type.label(),
                     model != null ? "parameters of " + init : "fresh initialisation", batch.describe());
         }
         return 0;
@@ -203,27 +222,58 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Captions per second of training steps on one batch. */
-    private double measure(CaptionGenerator<?> model, BenchBatch batch) {
-        UpdateRule adam = UpdateRuleType.ADAM.create(model.layout().size(), model.dtype());
-        Tensor grads = model.layout().zeros(model.dtype());
-        for (int i = 0; i < warmup; i++) {
-            step(model, adam, grads, batch);
+    /**
+     * Captions per second of training steps on one batch, split over {@code models} (one per task, on shared
+     * parameters): the tasks' losses and gradients in parallel, their sum in task order, one Adam update.
+     */
+    private double measure(List<CaptionGenerator<?>> models, BenchBatch batch) {
+        CaptionGenerator<?> first = models.get(0);
+        UpdateRule adam = UpdateRuleType.ADAM.create(first.layout().size(), first.dtype());
+        Kernels k = Kernels.of(first.dtype());
+        int n = models.size();
+        List<Tensor> grads = new ArrayList<>();
+        List<Runnable> shares = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            // As the training plan splits a batch: the first (N mod n) tasks take one caption more.
+            int size = batch.size() / n + (t < batch.size() % n ? 1 : 0);
+            int from = t * (batch.size() / n) + Math.min(t, batch.size() % n);
+            BenchBatch share = n == 1 ? batch : batch.rows(from, size);
+            CaptionGenerator<?> model = models.get(t);
+            Tensor g = first.layout().zeros(first.dtype());
+            grads.add(g);
+            shares.add(() -> {
+                g.fill(0);
+                model.loss(share.features(), share.captions(), share.captionLength(), g);
+            });
         }
-        long start = System.nanoTime();
-        long deadline = start + (long) (seconds * 1e9);
-        int steps = 0;
-        do {
-            step(model, adam, grads, batch);
-            steps++;
-        } while (System.nanoTime() < deadline);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        return steps * (double) batch.size() / elapsed;
-    }
-
-    private void step(CaptionGenerator<?> model, UpdateRule adam, Tensor grads, BenchBatch batch) {
-        grads.fill(0);
-        model.loss(batch.features(), batch.captions(), batch.captionLength(), grads);
-        adam.update(model.params(), grads, 5e-3);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        Runnable step = () -> {
+            if (n == 1) {
+                shares.get(0).run();
+            } else {
+                CompletableFuture.allOf(shares.stream().map(r -> CompletableFuture.runAsync(r, pool))
+                        .toArray(CompletableFuture[]::new)).join();
+            }
+            for (int t = 1; t < n; t++) {
+                k.axpy(1, grads.get(t), grads.get(0));
+            }
+            adam.update(first.params(), grads.get(0), 5e-3);
+        };
+        try {
+            for (int i = 0; i < warmup; i++) {
+                step.run();
+            }
+            long start = System.nanoTime();
+            long deadline = start + (long) (seconds * 1e9);
+            int steps = 0;
+            do {
+                step.run();
+                steps++;
+            } while (System.nanoTime() < deadline);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            return steps * (double) batch.size() / elapsed;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

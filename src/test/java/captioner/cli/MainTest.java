@@ -90,6 +90,20 @@ class MainTest {
     }
 
     @Test
+    void benchSplitsItsStepsOverTasksAsLocalModeTrainingDoes() {
+        String[] flags = {"bench", "--cell", "lstm", "--batch-size", "5", "--vocab", "20", "--input-dim", "8",
+                "--wordvec", "8", "--hidden", "8", "--caption-length", "5", "--warmup", "1", "--seconds", "0.2",
+                "--probe-seconds", "0", "--tasks", "3"};
+        Object[] r = run(flags);
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).matches("(?s).*lstm +[0-9.]+ captions/s .*N=5 over 3 tasks.*"), (String) r[1]);
+        flags[flags.length - 1] = "6";
+        Object[] tooMany = run(flags);
+        assertEquals(Main.EXIT_BAD_INPUT, tooMany[0], (String) tooMany[2]);
+        assertTrue(((String) tooMany[2]).contains("--tasks 1 to --batch-size"), (String) tooMany[2]);
+    }
+
+    @Test
     void benchTimesTheTransformerAndStatesItsFlopsPerCaption() {
         Object[] r = run("bench", "--cell", "transformer", "--batch-size", "4", "--vocab", "20", "--input-dim", "8",
                 "--wordvec", "8", "--layers", "2", "--heads", "2", "--ffn", "12", "--caption-length", "5",
