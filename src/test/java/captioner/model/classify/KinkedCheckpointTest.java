@@ -96,29 +96,27 @@ class KinkedCheckpointTest {
                 new WrongGradient(model(), "W1.bias", 29, -1e-4), new WrongGradient(model(), "W2.bias", 0, -1e-4))) {
             Map<String, GradientCheck.Result> results = byName(check(wrong));
             GradientCheck.Result r = results.get(wrong.name());
-            assertFalse(r.pass(), wrong + ": relative error " + r.relError());
+            assertFalse(r.pass(), wrong.name() + "[" + wrong.entry() + "] off by " + wrong.relative()
+                    + ": relative error " + r.relError());
             assertEquals(0, r.skipped().length);
             results.values().stream().filter(o -> !o.name().equals(wrong.name()))
                     .forEach(o -> assertTrue(o.pass(), o.name()));
         }
     }
 
-    /** The fixture's model with one gradient entry scaled by {@code 1 + relative}. */
-    private record WrongGradient(ClassificationTransformer model, String name, int entry, double relative)
-            implements TrainableModel {
-        @Override
-        public ParamLayout layout() {
-            return model.layout();
+    /**
+     * The fixture's model with gradient entry {@code entry} of {@code name} scaled by {@code 1 + relative}; its
+     * layout and parameters are the model's.
+     */
+    private record WrongGradient(ClassificationTransformer model, ParamLayout layout, Tensor params, String name,
+                                 int entry, double relative) implements TrainableModel {
+        WrongGradient(ClassificationTransformer model, String name, int entry, double relative) {
+            this(model, model.layout(), model.params(), name, entry, relative);
         }
 
         @Override
-        public Tensor params() {
-            return model.params();
-        }
-
-        @Override
-        public void setParams(Tensor params) {
-            model.setParams(params);
+        public void setParams(Tensor p) {
+            throw new UnsupportedOperationException("the check perturbs params() in place");
         }
 
         @Override
@@ -130,7 +128,8 @@ class KinkedCheckpointTest {
         public double loss(Tensor features, int[] captions, int captionLength, Tensor grads) {
             double loss = model.loss(features, captions, captionLength, grads);
             if (grads != null) {
-                Tensor g = layout().view(grads, name).reshape(layout().view(grads, name).size());
+                Tensor g = layout.view(grads, name);
+                g = g.reshape(g.size());
                 g.set(entry, g.get(entry) * (1 + relative));
             }
             return loss;
