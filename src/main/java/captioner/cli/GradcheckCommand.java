@@ -82,16 +82,42 @@ final class GradcheckCommand implements Callable<Integer> {
     private int report(List<Checked> checked, String what) {
         System.out.println("gradient check of " + what + " (float64, centered differences)");
         boolean allPass = true;
-        System.out.printf("%-5s %-9s %-10s %-14s %-14s %s%n", "cell", "parameter", "shape", "max rel error",
-                "max abs error", "result");
+        int retried = 0;
+        List<String> skipped = new java.util.ArrayList<>();
+        int cellWidth = 5;
+        int nameWidth = 9;
+        for (Checked ch : checked) {
+            cellWidth = Math.max(cellWidth, ch.cell().label().length());
+            for (GradientCheck.Result r : ch.results()) {
+                nameWidth = Math.max(nameWidth, r.name().length());
+            }
+        }
+        String columns = "%-" + cellWidth + "s %-" + nameWidth + "s %-10s ";
+        System.out.printf(columns + "%-14s %-14s %-8s %s%n", "cell", "parameter", "shape", "max rel error",
+                "max abs error", "retried", "result");
         for (Checked ch : checked) {
             CellType c = ch.cell();
             for (GradientCheck.Result r : ch.results()) {
                 boolean pass = r.pass();
                 allPass &= pass;
-                System.out.printf("%-5s %-9s %-10s %-14.3e %-14.3e %s%n", c.label(), r.name(),
-                        Shapes.format(r.shape()).replace(" ", ""), r.relError(), r.absError(), pass ? "pass" : "FAIL");
+                retried += r.retried().length;
+                if (r.skipped().length > 0) {
+                    skipped.add(r.name() + " " + java.util.Arrays.toString(r.skipped()));
+                }
+                System.out.printf(columns + "%-14.3e %-14.3e %-8d %s%n", c.label(), r.name(),
+                        Shapes.format(r.shape()).replace(" ", ""), r.relError(), r.absError(), r.retried().length,
+                        pass ? "pass" : "FAIL");
             }
+        }
+        if (retried > 0) {
+            System.out.printf("%d entries did not match at step %.0e and were differenced again at steps down to "
+                    + "%.0e", retried, GradientCheck.MODEL_STEP,
+                    GradientCheck.MODEL_STEP / Math.pow(10, GradientCheck.SMALLER_STEPS));
+            System.out.println(", each judged at the first step where its one-sided differences agree (a kink such as a "
+                    + "ReLU's within 2 steps of the entry mixes two slopes into a centered difference)");
+        }
+        if (!skipped.isEmpty()) {
+            System.out.println("skipped, at a kink at every step (flat indices): " + String.join("; ", skipped));
         }
         String rule = "every entry: relative error < " + threshold + " or absolute difference < "
                 + GradientCheck.ABSOLUTE_FLOOR;
