@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static captioner.train.TrainingRuns.params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,10 +66,6 @@ class SentenceTableCommandsTest {
         assertEquals(Main.EXIT_BAD_INPUT, r[0], String.join(" ", args) + "\n" + err);
         assertTrue(err.contains("error: " + message), "expected '" + message + "' in\n" + err);
         assertFalse(err.contains("\tat "), "no stack trace:\n" + err);
-    }
-
-    private static float[] params(Path model) {
-        return Checkpoint.read(model, model.toString(), DType.FLOAT32).params().floatStorage();
     }
 
     @Test
