@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.Serializable;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -37,7 +36,7 @@ public final class TableJson {
      * @param name    what messages call it, e.g. "caption table"
      * @param command the command that writes it, e.g. "captioner prepare"
      */
-    public record Format(String format, int version, String name, String command) implements Serializable {
+    public record Format(String format, int version, String name, String command) {
         /** Whether {@code root} (a parsed table.json) says it is this kind. */
         public boolean describes(JsonNode root) {
             return root != null && format.equals(root.path("format").asText(null));
@@ -50,8 +49,7 @@ public final class TableJson {
      * @param maxTrain the {@code --max-train} it was prepared with (null: every training row)
      * @param seed     the seed of that subset
      */
-    public record Provenance(String source, Integer maxTrain, long seed, String writtenBy, String writtenAt)
-            implements Serializable {
+    public record Provenance(String source, Integer maxTrain, long seed, String writtenBy, String writtenAt) {
         /** A table written now by this build. */
         public static Provenance now(String source, Integer maxTrain, long seed) {
             String version = TableJson.class.getPackage().getImplementationVersion();
