@@ -3,7 +3,9 @@
  * or the embedded default dataset and cuts a split into deterministic per-partition
  * {@link captioner.data.CaptionShard}s; {@link captioner.data.ImageCaptions} holds the reference captions per image;
  * {@link captioner.data.SparkJobs} is the one translation of failed Spark jobs into user messages (data, train and
- * eval use it); {@link captioner.data.JsonFields} checks the fields of every table's {@code table.json}. The
+ * eval use it); {@link captioner.data.TableJson} writes and reads the frame every table's {@code table.json} shares,
+ * {@link captioner.data.JsonFields} checks its fields and {@link captioner.data.RowCount} counts the rows a prepare
+ * left out, one way for every table. The
  * formats live in sub-packages: {@code cs231n} (the HDF5 directory), {@code table} (the Parquet caption table),
  * {@code synthetic} (the embedded dataset and its generator), {@code classify} (labelled sentences: the seed's
  * files and the sentence table).

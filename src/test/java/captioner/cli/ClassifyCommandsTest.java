@@ -16,8 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static captioner.cli.MainTest.assertBadInput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code train --task classify} as the command line runs it, on seed 004's file layout (make_seed_files.py). */
@@ -39,14 +39,6 @@ class ClassifyCommandsTest {
         String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);
         return all;
-    }
-
-    private static void assertBadInput(String message, String... args) {
-        Object[] r = MainTest.run(args);
-        String err = (String) r[2];
-        assertEquals(Main.EXIT_BAD_INPUT, r[0], String.join(" ", args) + "\n" + err);
-        assertTrue(err.contains("error: " + message), "expected '" + message + "' in\n" + err);
-        assertFalse(err.contains("\tat "), "no stack trace:\n" + err);
     }
 
     @Test

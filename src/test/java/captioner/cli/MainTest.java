@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
@@ -26,6 +27,15 @@ class MainTest {
             System.setOut(out);
             System.setErr(err);
         }
+    }
+
+    /** Runs the command line and asserts it exits as bad input: one line "error: MESSAGE…", no stack trace. */
+    static void assertBadInput(String message, String... args) {
+        Object[] r = run(args);
+        String err = (String) r[2];
+        assertEquals(Main.EXIT_BAD_INPUT, r[0], String.join(" ", args) + "\n" + err);
+        assertTrue(err.contains("error: " + message), "expected '" + message + "' in\n" + err);
+        assertFalse(err.contains("\tat "), "no stack trace:\n" + err);
     }
 
     @Test

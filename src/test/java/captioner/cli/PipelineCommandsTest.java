@@ -4,7 +4,7 @@ import captioner.TestSpark;
 import captioner.model.Checkpoint;
 import captioner.tensor.DType;
 import captioner.data.raw.RawFixtures;
-import captioner.data.table.PrepareCounts;
+import captioner.data.RowCount;
 import captioner.data.table.TableMetadata;
 import captioner.data.table.TableReader;
 import captioner.data.VocabularyJson;
@@ -206,7 +206,7 @@ class PipelineCommandsTest {
                 splits.get("val").get("prepare"));
         TableMetadata meta = TableReader.open(Location.of(out.toString(), spark.sparkContext().hadoopConfiguration()))
                 .metadata();
-        assertEquals(new PrepareCounts.Count(1, "3"), meta.splits().get("val").prepared().featuresWithoutCaptions());
+        assertEquals(new RowCount<>(1, "3"), meta.splits().get("val").prepared().featuresWithoutCaptions());
         assertEquals(1, meta.splits().get("val").prepared().unknownWords());
         ok("train", "--data", out.toString(), "--out", tmp.resolve("run").toString(), "--iterations", "2",
                 "--hidden", "4", "--wordvec", "4", "--batch-size", "2");

@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static captioner.train.TrainingRuns.params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static captioner.cli.MainTest.assertBadInput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,18 +59,6 @@ class SentenceTableCommandsTest {
         Object[] r = MainTest.run(args);
         assertEquals(0, r[0], String.join(" ", args) + "\n" + r[1] + r[2]);
         return r;
-    }
-
-    private static void assertBadInput(String message, String... args) {
-        Object[] r = MainTest.run(args);
-        String err = (String) r[2];
-        assertEquals(Main.EXIT_BAD_INPUT, r[0], String.join(" ", args) + "\n" + err);
-        assertTrue(err.contains("error: " + message), "expected '" + message + "' in\n" + err);
-        assertFalse(err.contains("\tat "), "no stack trace:\n" + err);
-    }
-
-    private static float[] params(Path model) {
-        return Checkpoint.read(model, model.toString(), DType.FLOAT32).params().floatStorage();
     }
 
     @Test

@@ -22,16 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static captioner.train.TrainingRuns.params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -84,12 +82,7 @@ class ClassifierTrainingTest {
     }
 
     private static Trainer.Result train(TrainConfig c) {
-        return new Trainer(SparkTesting.spark(), c, input(3),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
-    }
-
-    private static float[] params(Path modelFile) {
-        return Checkpoint.read(modelFile, modelFile.toString(), DType.FLOAT32).params().floatStorage();
+        return TrainingRuns.train(c, input(3));
     }
 
     /** The Spark full-batch gradient (any partitions, any tree depth) equals the single-process one. */
@@ -158,13 +151,8 @@ class ClassifierTrainingTest {
 
     @Test
     void resumingFromACheckpointEndsBitwiseIdentical() throws IOException {
-        train(config(tmp.resolve("whole"), 12, false));
-        Path cut = tmp.resolve("cut");
-        train(config(cut, 12, false));
-        Files.delete(cut.resolve("checkpoints/ckpt-000000012.h5"));
-        Files.delete(cut.resolve("model.h5"));
-        train(config(cut, 12, true));
-        assertArrayEquals(params(tmp.resolve("whole/model.h5")), params(cut.resolve("model.h5")));
+        TrainingRuns.assertResumedRunEndsBitwiseIdentical(tmp, (out, resume) -> config(out, 12, resume),
+                ClassifierTrainingTest::train);
     }
 
     @Test
@@ -173,8 +161,7 @@ class ClassifierTrainingTest {
         Trainer.Input in = new Trainer.Input(WORDS, SentenceShards.of(SparkTesting.spark(), TRAIN, 2),
                 ClassifierConfig.FEATURE_WIDTH, T + 1, shorter);
         BadInputException e = assertThrows(BadInputException.class, () -> new Trainer(SparkTesting.spark(),
-                config(tmp.resolve("short"), 2, false), in, new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8)).run());
+                config(tmp.resolve("short"), 2, false), in, TrainingRuns.quiet()).run());
         assertEquals("the data's sentences have 6 tokens but the classifier has 5 positions; expected at most 5 tokens",
                 e.getMessage());
         assertTrue(!Files.exists(tmp.resolve("short/model.h5")));

@@ -1,8 +1,6 @@
 package captioner.train;
 
 import captioner.BadInputException;
-import captioner.model.Checkpoint;
-import captioner.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static captioner.train.TrainingRuns.params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,10 +31,6 @@ class ResumeTest {
         new Trainer(SparkTesting.spark(), c, SparkTesting.input(DATA, 3),
                 new PrintStream(log, true, StandardCharsets.UTF_8)).run();
         return log.toString(StandardCharsets.UTF_8);
-    }
-
-    private static float[] params(Path modelFile) {
-        return Checkpoint.read(modelFile, modelFile.toString(), DType.FLOAT32).params().floatStorage();
     }
 
     /** The run's settings with another length, as {@code train --resume --iterations K} gives them. */

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static captioner.train.TrainingRuns.params;
+import static captioner.train.TrainingRuns.quiet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,15 +50,7 @@ class TrainerTest {
     }
 
     private Trainer.Result train(TrainConfig c, int partitions) {
-        return new Trainer(SparkTesting.spark(), c, SparkTesting.input(DATA, partitions), quiet()).run();
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    }
-
-    private static float[] params(Path modelFile) {
-        return Checkpoint.read(modelFile, modelFile.toString(), DType.FLOAT32).params().floatStorage();
+        return TrainingRuns.train(c, SparkTesting.input(DATA, partitions));
     }
 
     @Test
@@ -113,14 +107,9 @@ class TrainerTest {
 
     @Test
     void resumingFromACheckpointEndsBitwiseIdentical() throws IOException {
-        train(config(tmp.resolve("whole").toString(), 12, false));
-        Path cut = tmp.resolve("cut");
-        train(config(cut.toString(), 12, false));
-        // Roll the second run back to its checkpoint at iteration 10, as a kill at iteration 11 would leave it.
-        Files.delete(cut.resolve("checkpoints/ckpt-000000012.h5"));
-        Files.delete(cut.resolve("model.h5"));
-        train(config(cut.toString(), 12, true));
-        assertArrayEquals(params(tmp.resolve("whole/model.h5")), params(cut.resolve("model.h5")));
+        // The second run rolled back to its checkpoint at iteration 10, as a kill at iteration 11 would leave it.
+        Path cut = TrainingRuns.assertResumedRunEndsBitwiseIdentical(tmp,
+                (out, resume) -> config(out.toString(), 12, resume), this::train);
         assertEquals(12, Files.readAllLines(cut.resolve("metrics.jsonl")).size(), "lines after the checkpoint are replaced");
     }
 

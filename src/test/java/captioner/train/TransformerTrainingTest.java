@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static captioner.train.TrainingRuns.params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,12 +40,7 @@ class TransformerTrainingTest {
     }
 
     private static Trainer.Result train(TrainConfig c) {
-        return new Trainer(SparkTesting.spark(), c, SparkTesting.input(DATA, 3),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
-    }
-
-    private static float[] params(Path modelFile) {
-        return Checkpoint.read(modelFile, modelFile.toString(), DType.FLOAT32).params().floatStorage();
+        return TrainingRuns.train(c, SparkTesting.input(DATA, 3));
     }
 
     @Test
@@ -59,13 +55,8 @@ class TransformerTrainingTest {
 
     @Test
     void resumingFromACheckpointEndsBitwiseIdentical() throws IOException {
-        train(config(tmp.resolve("whole"), 12, false));
-        Path cut = tmp.resolve("cut");
-        train(config(cut, 12, false));
-        Files.delete(cut.resolve("checkpoints/ckpt-000000012.h5"));
-        Files.delete(cut.resolve("model.h5"));
-        train(config(cut, 12, true));
-        assertArrayEquals(params(tmp.resolve("whole/model.h5")), params(cut.resolve("model.h5")));
+        TrainingRuns.assertResumedRunEndsBitwiseIdentical(tmp, (out, resume) -> config(out, 12, resume),
+                TransformerTrainingTest::train);
     }
 
     @Test
@@ -109,7 +100,7 @@ class TransformerTrainingTest {
         // A model over 9 words (<NULL> <START> <END> w0..w5), warm-started on data of 15: w6..w11 are new.
         Path first = tmp.resolve("small-vocab");
         new Trainer(SparkTesting.spark(), config(first, 2, false), SparkTesting.input(SparkTesting.randomData(5, 10, 2,
-                9, 9, 12), 2), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+                9, 9, 12), 2), TrainingRuns.quiet()).run();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Path warm = tmp.resolve("warm");
         new Trainer(SparkTesting.spark(), config(warm, 1, false).toBuilder().learningRate(1e-3)

@@ -1,6 +1,7 @@
 package captioner.data.classify;
 
 import captioner.BadInputException;
+import captioner.data.RowCount;
 import captioner.data.TrainingSubset;
 import captioner.io.Location;
 import org.apache.hadoop.conf.Configuration;
@@ -76,9 +77,9 @@ public final class ColaPrepare {
             return s.toString();
         }
 
-        private static void describe(StringBuilder s, String what, LeftOutRows.Count c) {
+        private static void describe(StringBuilder s, String what, RowCount<Long> c) {
             if (c.count() > 0) {
-                s.append(String.format(Locale.ROOT, " (%s: %d, first line %d)", what, c.count(), c.firstLine()));
+                s.append(String.format(Locale.ROOT, " (%s: %d, first line %d)", what, c.count(), c.first()));
             }
         }
     }
@@ -88,8 +89,8 @@ public final class ColaPrepare {
     }
 
     /** A file's usable lines, and the counts of the others. */
-    private record Lines(List<Line> kept, long total, LeftOutRows.Count wrongColumns, LeftOutRows.Count badLabels,
-                         LeftOutRows.Count tooLong) {
+    private record Lines(List<Line> kept, long total, RowCount<Long> wrongColumns, RowCount<Long> badLabels,
+                         RowCount<Long> tooLong) {
     }
 
     public static Prepared read(Options o, Configuration conf) {
@@ -175,9 +176,9 @@ public final class ColaPrepare {
                     + "; expected CoLA's TSV (source, label, original label, sentence; no header)");
         }
         List<Line> kept = new ArrayList<>();
-        LeftOutRows.Count wrong = LeftOutRows.Count.NONE;
-        LeftOutRows.Count label = LeftOutRows.Count.NONE;
-        LeftOutRows.Count tooLong = LeftOutRows.Count.NONE;
+        RowCount<Long> wrong = RowCount.none();
+        RowCount<Long> label = RowCount.none();
+        RowCount<Long> tooLong = RowCount.none();
         long number = 0;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(file.open(), StandardCharsets.UTF_8))) {
             for (String text; (text = r.readLine()) != null; ) {

@@ -2,15 +2,13 @@ package captioner.data.classify;
 
 import captioner.BadInputException;
 import captioner.data.JsonFields;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import captioner.data.TableJson;
+import captioner.data.table.TableCommit;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,12 +36,13 @@ import java.util.Map;
  */
 public record SentenceTableMetadata(int formatVersion, int sentenceLength, List<String> words,
                                     SpecialTokens specialTokens, String source, Integer maxTrain, long seed,
-                                    Map<String, SplitInfo> splits, String writtenBy, String writtenAt) {
+                                    Map<String, SplitInfo> splits, String writtenBy, String writtenAt)
+        implements TableCommit.Metadata {
     /** The format this build writes and the only one it reads. */
     public static final int FORMAT_VERSION = 1;
-    static final String FORMAT = "spark-captioner sentence table";
-    /** What the caption table's metadata says it is (a folder of the other task). */
-    private static final String CAPTION_FORMAT = "spark-captioner caption table";
+    /** What a sentence table's table.json says it is. */
+    public static final TableJson.Format FORMAT = new TableJson.Format("spark-captioner sentence table",
+            FORMAT_VERSION, "sentence table", "captioner prepare --task classify");
     static final List<String> SPLITS = SeedFiles.SPLITS;
 
     /** The indices of the tokens prepare added to the words. */
@@ -54,77 +53,46 @@ public record SentenceTableMetadata(int formatVersion, int sentenceLength, List<
     public record SplitInfo(int sentences, LeftOutRows prepared) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     public SentenceTableMetadata {
         words = List.copyOf(words);
         splits = Collections.unmodifiableMap(new LinkedHashMap<>(splits));
     }
 
-    void write(OutputStream out) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("format_version", formatVersion);
-        root.put("sentence_length", sentenceLength);
-        root.put("vocab_size", words.size());
-        ArrayNode w = root.putArray("words");
-        words.forEach(w::add);
-        if (specialTokens != null) {
-            ObjectNode s = root.putObject("special_tokens");
-            s.put("unk", specialTokens.unk());
-            s.put("cls", specialTokens.cls());
-            s.put("pad", specialTokens.pad());
-        }
-        root.put("source", source);
-        if (maxTrain == null) {
-            root.putNull("max_train");
-        } else {
-            root.put("max_train", maxTrain);
-        }
-        root.put("seed", seed);
-        ObjectNode s = root.putObject("splits");
-        for (Map.Entry<String, SplitInfo> e : splits.entrySet()) {
-            ObjectNode one = s.putObject(e.getKey());
-            one.put("sentences", e.getValue().sentences());
-            if (e.getValue().prepared() != null) {
-                e.getValue().prepared().write(one);
+    /** Metadata of this build's format version. */
+    static SentenceTableMetadata of(int sentenceLength, List<String> words, SpecialTokens specialTokens,
+                                    TableJson.Provenance from, Map<String, SplitInfo> splits) {
+        return new SentenceTableMetadata(FORMAT_VERSION, sentenceLength, words, specialTokens, from.source(),
+                from.maxTrain(), from.seed(), splits, from.writtenBy(), from.writtenAt());
+    }
+
+    @Override
+    public void write(OutputStream out) throws IOException {
+        TableJson.write(out, FORMAT, root -> {
+            root.put("sentence_length", sentenceLength);
+            root.put("vocab_size", words.size());
+            ArrayNode w = root.putArray("words");
+            words.forEach(w::add);
+            if (specialTokens != null) {
+                ObjectNode s = root.putObject("special_tokens");
+                s.put("unk", specialTokens.unk());
+                s.put("cls", specialTokens.cls());
+                s.put("pad", specialTokens.pad());
             }
-        }
-        root.put("written_by", writtenBy);
-        root.put("written_at", writtenAt);
-        JSON.writeValue(out, root);
-    }
-
-    /** Whether {@code root} (a parsed table.json) is a caption table's rather than a sentence table's. */
-    static boolean isCaptionTable(JsonNode root) {
-        return root != null && CAPTION_FORMAT.equals(root.path("format").asText(null));
-    }
-
-    /** Parses {@code in}; {@code file} names it in messages. */
-    static JsonNode parse(InputStream in, String file) throws IOException {
-        try {
-            return JSON.readTree(in);
-        } catch (JsonProcessingException e) {
-            throw new BadInputException(file + ": malformed JSON (" + e.getOriginalMessage()
-                    + "); expected the metadata that 'captioner prepare --task classify' writes", e);
-        }
+        }, new TableJson.Provenance(source, maxTrain, seed, writtenBy, writtenAt), splits, (info, one) -> {
+            one.put("sentences", info.sentences());
+            if (info.prepared() != null) {
+                info.prepared().write(one);
+            }
+        });
     }
 
     /**
+     * @param root the parsed table.json ({@link TableJson#parse})
      * @param file the file's name for messages
      * @throws BadInputException when a field is missing or wrong, or the format or its version is another
      */
     static SentenceTableMetadata read(JsonNode root, String file) {
-        if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText(null))) {
-            throw new BadInputException(file + ": not a sentence table's metadata (no \"format\": \"" + FORMAT
-                    + "\"); expected the table.json that 'captioner prepare --task classify' writes");
-        }
-        JsonNode version = root.get("format_version");
-        if (version == null || !version.canConvertToInt() || version.intValue() != FORMAT_VERSION) {
-            throw new BadInputException(file + ": 'format_version' is " + (version == null ? "missing" : version)
-                    + " but this build reads version " + FORMAT_VERSION + "; expected a table written by the same "
-                    + "version of spark-captioner (run 'captioner prepare --task classify' again to rewrite it)");
-        }
+        TableJson.check(root, file, FORMAT);
         int length = JsonFields.intAtLeast(root, "sentence_length", 1, file);
         JsonNode wordsNode = root.get("words");
         if (wordsNode == null || !wordsNode.isArray() || wordsNode.isEmpty()) {
@@ -149,13 +117,7 @@ public record SentenceTableMetadata(int formatVersion, int sentenceLength, List<
             special = new SpecialTokens(index(sp, "unk", vocabSize, file), index(sp, "cls", vocabSize, file),
                     index(sp, "pad", vocabSize, file));
         }
-        JsonNode maxTrainNode = root.get("max_train");
-        Integer maxTrain = maxTrainNode == null || maxTrainNode.isNull() ? null : maxTrainNode.intValue();
-        JsonNode s = root.get("splits");
-        if (s == null || !s.isObject() || !s.has(SentenceData.TRAIN)) {
-            throw new BadInputException(file + ": 'splits' is missing or has no '" + SentenceData.TRAIN + "'; expected "
-                    + "{\"train\": {\"sentences\": ...}, ...}");
-        }
+        JsonNode s = TableJson.splits(root, file, SentenceData.TRAIN, "{\"sentences\": ...}");
         Map<String, SplitInfo> splits = new LinkedHashMap<>();
         for (java.util.Iterator<String> names = s.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -166,9 +128,7 @@ public record SentenceTableMetadata(int formatVersion, int sentenceLength, List<
             splits.put(name, new SplitInfo(JsonFields.intAtLeast(one, "sentences", 0, file + " splits." + name),
                     LeftOutRows.read(one, file + " splits." + name)));
         }
-        return new SentenceTableMetadata(version.intValue(), length, words, special, root.path("source").asText(""),
-                maxTrain, root.path("seed").asLong(0), splits, root.path("written_by").asText(""),
-                root.path("written_at").asText(""));
+        return of(length, words, special, TableJson.provenance(root), splits);
     }
 
     private static int index(JsonNode node, String field, int vocabSize, String file) {

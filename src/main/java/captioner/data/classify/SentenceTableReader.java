@@ -2,6 +2,8 @@ package captioner.data.classify;
 
 import captioner.BadInputException;
 import captioner.data.SparkJobs;
+import captioner.data.TableJson;
+import captioner.data.table.TableMetadata;
 import captioner.io.Location;
 import captioner.model.Vocabulary;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,11 +38,11 @@ public final class SentenceTableReader {
         Location metaFile = dir.child(SentenceTableSchema.METADATA_FILE);
         JsonNode root;
         try (InputStream in = metaFile.open()) {
-            root = SentenceTableMetadata.parse(in, metaFile.toString());
+            root = TableJson.parse(in, metaFile.toString(), SentenceTableMetadata.FORMAT);
         } catch (IOException e) {
             throw new BadInputException(metaFile + ": cannot read it (" + e + ")", e);
         }
-        if (SentenceTableMetadata.isCaptionTable(root)) {
+        if (TableMetadata.FORMAT.describes(root)) {
             throw new BadInputException(dir + ": is a caption table; expected a sentence table ('captioner prepare "
                     + "--task classify' writes one) or the seed's folder (" + SeedFiles.VOCABULARY + ", …)");
         }

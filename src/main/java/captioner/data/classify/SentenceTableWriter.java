@@ -1,8 +1,8 @@
 package captioner.data.classify;
 
 import captioner.data.SparkJobs;
+import captioner.data.TableJson;
 import captioner.data.table.TableCommit;
-import captioner.io.AtomicWrites;
 import captioner.io.Location;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -11,11 +11,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,8 +21,8 @@ import java.util.Map;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Writes labelled sentences as a sentence table ({@link SentenceTableSchema}) with Spark SQL, through the caption
- * table's commit protocol ({@link TableCommit}): the whole table is written into a hidden sibling folder, table.json
+ * Writes labelled sentences as a sentence table ({@link SentenceTableSchema}) with Spark SQL, through the tables'
+ * commit protocol ({@link TableCommit#write}): the whole table is written into a hidden sibling folder, table.json
  * last, and renamed into place, so no reader ever sees half a table. A split is small (CoLA's 8,551 sentences of 43
  * tokens are 1.5 MB), so its rows travel in the write job's tasks; each {@value #ROWS_PER_FILE} rows make one file.
  */
@@ -65,39 +60,17 @@ public final class SentenceTableWriter {
      */
     public Summary write(SentenceData data, SentenceTableMetadata.SpecialTokens special,
                          Map<String, LeftOutRows> counts, Integer maxTrain, long seed, String out, boolean overwrite) {
-        long start = System.nanoTime();
         Location target = Location.of(out, spark.sparkContext().hadoopConfiguration());
-        TableCommit.checkTarget(target, overwrite);
-        Location tmp = TableCommit.temporaryFolder(target);
-        boolean committed = false;
-        try {
-            tmp.mkdirs();
+        TableCommit.Written<SentenceTableMetadata> written = TableCommit.write(target, overwrite, tmp -> {
             Map<String, SentenceTableMetadata.SplitInfo> infos = new LinkedHashMap<>();
             for (Map.Entry<String, SentenceSplit> e : data.splits().entrySet()) {
                 writeSplit(e.getValue(), tmp.child(e.getKey()));
                 infos.put(e.getKey(), new SentenceTableMetadata.SplitInfo(e.getValue().size(), counts.get(e.getKey())));
             }
-            String version = SentenceTableWriter.class.getPackage().getImplementationVersion();
-            SentenceTableMetadata meta = new SentenceTableMetadata(SentenceTableMetadata.FORMAT_VERSION,
-                    data.length(), data.words(), special, data.source(), maxTrain, seed, infos,
-                    "spark-captioner " + (version == null ? "(development build)" : version),
-                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            AtomicWrites.write(tmp.child(SentenceTableSchema.METADATA_FILE), file -> {
-                try (OutputStream o = Files.newOutputStream(file)) {
-                    meta.write(o);
-                }
-            });
-            TableCommit.commit(target, tmp, overwrite);
-            committed = true;
-            long bytes = target.fs().getContentSummary(target.path()).getLength();
-            return new Summary(target.toString(), meta, bytes, (System.nanoTime() - start) / 1e9);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(target + ": cannot write the table (" + e.getMessage() + ")", e);
-        } finally {
-            if (!committed) {
-                tmp.delete();
-            }
-        }
+            return SentenceTableMetadata.of(data.length(), data.words(), special,
+                    TableJson.Provenance.now(data.source(), maxTrain, seed), infos);
+        }, step -> { });
+        return new Summary(target.toString(), written.metadata(), written.bytes(), written.seconds());
     }
 
     private void writeSplit(SentenceSplit split, Location dir) {

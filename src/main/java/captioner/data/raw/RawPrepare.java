@@ -151,8 +151,7 @@ public final class RawPrepare {
             if (shared) {
                 Set<String> used = new HashSet<>(train.used());
                 used.addAll(val.used());
-                val.report().duplicateIds.count = 0;
-                val.report().duplicateIds.firstId = null;
+                val.report().duplicateIds.clear();
                 valCaptions.duplicateImages().forEach(val.report().duplicateIds::add);
                 for (String id : trainFeatures.byId().keySet()) {
                     if (!used.contains(id)) {

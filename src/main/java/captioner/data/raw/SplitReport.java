@@ -1,5 +1,6 @@
 package captioner.data.raw;
 
+import captioner.data.RowCount;
 import captioner.data.table.PrepareCounts;
 
 import java.util.ArrayList;
@@ -13,32 +14,31 @@ public final class SplitReport {
     /** A kind of row left out (or cut), with how many and the first image id. */
     public static final class Problem {
         final String what;
-        long count;
-        String firstId;
+        RowCount<String> rows = RowCount.none();
 
         Problem(String what) {
             this.what = what;
         }
 
         void add(String id) {
-            count++;
-            firstId = firstId == null ? id : firstId;
+            rows = rows.plus(id);
+        }
+
+        /** Forgets the rows counted so far. */
+        void clear() {
+            rows = RowCount.none();
         }
 
         public long count() {
-            return count;
+            return rows.count();
         }
 
         public String firstId() {
-            return firstId;
+            return rows.first();
         }
 
         public String what() {
             return what;
-        }
-
-        PrepareCounts.Count recorded() {
-            return new PrepareCounts.Count(count, firstId);
         }
     }
 
@@ -97,7 +97,7 @@ public final class SplitReport {
     public List<Problem> leftOut() {
         List<Problem> out = new ArrayList<>();
         for (Problem p : List.of(duplicateIds, captionsWithoutFeatures, featuresWithoutCaptions, emptyCaptions)) {
-            if (p.count > 0) {
+            if (p.count() > 0) {
                 out.add(p);
             }
         }
@@ -106,8 +106,8 @@ public final class SplitReport {
 
     /** The counts as the table records them. */
     public PrepareCounts counts() {
-        return new PrepareCounts(duplicateIds.recorded(), captionsWithoutFeatures.recorded(),
-                featuresWithoutCaptions.recorded(), emptyCaptions.recorded(), cutCaptions.recorded(), unknownWords);
+        return new PrepareCounts(duplicateIds.rows, captionsWithoutFeatures.rows, featuresWithoutCaptions.rows,
+                emptyCaptions.rows, cutCaptions.rows, unknownWords);
     }
 
     /** One line, e.g. "train: 3 images, 12 captions kept; 2 captions cut to the caption length (first image 7)". */
@@ -116,8 +116,8 @@ public final class SplitReport {
                 .append(" captions kept, ").append(unknownWords).append(" words as <UNK>");
         for (Problem p : List.of(duplicateIds, captionsWithoutFeatures, featuresWithoutCaptions, emptyCaptions,
                 cutCaptions)) {
-            if (p.count > 0) {
-                s.append("; ").append(p.count).append(' ').append(p.what).append(" (first image ").append(p.firstId)
+            if (p.count() > 0) {
+                s.append("; ").append(p.count()).append(' ').append(p.what).append(" (first image ").append(p.firstId())
                         .append(')');
             }
         }

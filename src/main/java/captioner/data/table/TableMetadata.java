@@ -3,12 +3,9 @@ package captioner.data.table;
 import captioner.BadInputException;
 import captioner.data.FeatureKind;
 import captioner.data.JsonFields;
+import captioner.data.TableJson;
 import captioner.data.cs231n.Cs231nLayout;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,11 +32,13 @@ import java.util.Map;
  */
 public record TableMetadata(int formatVersion, int captionLength, int featureDim, FeatureKind featureKind,
                             int vocabSize, String source, Integer maxTrain, long seed, Map<String, SplitInfo> splits,
-                            String writtenBy, String writtenAt) implements Serializable {
+                            String writtenBy, String writtenAt) implements TableCommit.Metadata, Serializable {
 
     /** The format this build writes and the only one it reads. */
     public static final int FORMAT_VERSION = 1;
-    static final String FORMAT = "spark-captioner caption table";
+    /** What a caption table's table.json says it is. */
+    public static final TableJson.Format FORMAT = new TableJson.Format("spark-captioner caption table",
+            FORMAT_VERSION, "caption table", "captioner prepare");
 
     /**
      * One split: its image and caption counts (captions after any {@code max_train}), whether urls are stored, and
@@ -51,40 +50,32 @@ public record TableMetadata(int formatVersion, int captionLength, int featureDim
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     public TableMetadata {
         splits = Collections.unmodifiableMap(new LinkedHashMap<>(splits));
     }
 
-    void write(OutputStream out) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("format_version", formatVersion);
-        root.put("caption_length", captionLength);
-        root.put("feature_dim", featureDim);
-        root.put("feature_kind", featureKind.toString());
-        root.put("vocab_size", vocabSize);
-        root.put("source", source);
-        if (maxTrain == null) {
-            root.putNull("max_train");
-        } else {
-            root.put("max_train", maxTrain);
-        }
-        root.put("seed", seed);
-        ObjectNode s = root.putObject("splits");
-        for (Map.Entry<String, SplitInfo> e : splits.entrySet()) {
-            ObjectNode one = s.putObject(e.getKey());
-            one.put("images", e.getValue().images());
-            one.put("captions", e.getValue().captions());
-            one.put("urls", e.getValue().urls());
-            if (e.getValue().prepared() != null) {
-                e.getValue().prepared().write(one);
+    /** Metadata of this build's format version. */
+    static TableMetadata of(int captionLength, int featureDim, FeatureKind featureKind, int vocabSize,
+                             TableJson.Provenance from, Map<String, SplitInfo> splits) {
+        return new TableMetadata(FORMAT_VERSION, captionLength, featureDim, featureKind, vocabSize, from.source(),
+                from.maxTrain(), from.seed(), splits, from.writtenBy(), from.writtenAt());
+    }
+
+    @Override
+    public void write(OutputStream out) throws IOException {
+        TableJson.write(out, FORMAT, root -> {
+            root.put("caption_length", captionLength);
+            root.put("feature_dim", featureDim);
+            root.put("feature_kind", featureKind.toString());
+            root.put("vocab_size", vocabSize);
+        }, new TableJson.Provenance(source, maxTrain, seed, writtenBy, writtenAt), splits, (info, one) -> {
+            one.put("images", info.images());
+            one.put("captions", info.captions());
+            one.put("urls", info.urls());
+            if (info.prepared() != null) {
+                info.prepared().write(one);
             }
-        }
-        root.put("written_by", writtenBy);
-        root.put("written_at", writtenAt);
-        JSON.writeValue(out, root);
+        });
     }
 
     /**
@@ -92,39 +83,14 @@ public record TableMetadata(int formatVersion, int captionLength, int featureDim
      * @throws BadInputException when the JSON is malformed, lacks a field, or has another format version
      */
     static TableMetadata read(InputStream in, String file) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(in);
-        } catch (JsonProcessingException e) {
-            throw new BadInputException(file + ": malformed JSON (" + e.getOriginalMessage()
-                    + "); expected the metadata that 'captioner prepare' writes", e);
-        }
-        if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText(null))) {
-            throw new BadInputException(file + ": not a caption table's metadata (no \"format\": \"" + FORMAT
-                    + "\"); expected the table.json that 'captioner prepare' writes");
-        }
-        JsonNode version = root.get("format_version");
-        if (version == null || !version.canConvertToInt()) {
-            throw new BadInputException(file + ": 'format_version' is " + (version == null ? "missing" : version)
-                    + "; expected " + FORMAT_VERSION);
-        }
-        if (version.intValue() != FORMAT_VERSION) {
-            throw new BadInputException(file + ": the table has format version " + version.intValue()
-                    + " but this build reads version " + FORMAT_VERSION + "; expected a table written by the same "
-                    + "version of spark-captioner (run 'captioner prepare' again to rewrite it)");
-        }
+        JsonNode root = TableJson.check(TableJson.parse(in, file, FORMAT), file, FORMAT);
         int captionLength = JsonFields.intAtLeast(root, "caption_length", 2, file);
         int featureDim = JsonFields.intAtLeast(root, "feature_dim", 1, file);
         int vocabSize = JsonFields.intAtLeast(root, "vocab_size", 3, file);
         FeatureKind kind = FeatureKind.parse(text(root, "feature_kind", file));
-        JsonNode maxTrainNode = root.get("max_train");
-        Integer maxTrain = maxTrainNode == null || maxTrainNode.isNull() ? null : maxTrainNode.intValue();
         Map<String, SplitInfo> splits = new LinkedHashMap<>();
-        JsonNode s = root.get("splits");
-        if (s == null || !s.isObject() || !s.has(Cs231nLayout.TRAIN)) {
-            throw new BadInputException(file + ": 'splits' is missing or has no 'train'; expected "
-                    + "{\"train\": {\"images\": ..., \"captions\": ..., \"urls\": ...}, ...}");
-        }
+        JsonNode s = TableJson.splits(root, file, Cs231nLayout.TRAIN,
+                "{\"images\": ..., \"captions\": ..., \"urls\": ...}");
         for (String name : Cs231nLayout.SPLITS) {
             JsonNode one = s.get(name);
             if (one != null) {
@@ -138,9 +104,7 @@ public record TableMetadata(int formatVersion, int captionLength, int featureDim
                         PrepareCounts.read(one, file + " splits." + name)));
             }
         }
-        return new TableMetadata(version.intValue(), captionLength, featureDim, kind, vocabSize,
-                root.path("source").asText(""), maxTrain, root.path("seed").asLong(0), splits,
-                root.path("written_by").asText(""), root.path("written_at").asText(""));
+        return of(captionLength, featureDim, kind, vocabSize, TableJson.provenance(root), splits);
     }
 
     private static String text(JsonNode node, String field, String where) {

@@ -6,6 +6,7 @@ import captioner.data.CaptionsByImage;
 import captioner.data.FeatureKind;
 import captioner.data.ImageRow;
 import captioner.data.SparkJobs;
+import captioner.data.TableJson;
 import captioner.data.TrainingSubset;
 import captioner.data.VocabularyJson;
 import captioner.data.cs231n.Cs231nData;
@@ -28,8 +29,6 @@ import org.apache.spark.sql.SparkSession;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +128,6 @@ public final class TableWriter {
     /** As {@link #write(Cs231nData, String, boolean)}, recording each split's {@link PrepareCounts} in table.json. */
     public Summary write(Cs231nData data, String out, boolean overwrite, Map<String, PrepareCounts> counts) {
         Location target = Location.of(out, spark.sparkContext().hadoopConfiguration());
-        TableCommit.checkTarget(target, overwrite);
         return writeTable(target, overwrite, data.vocab(), data.featureKind(), data.source(), null, 0,
                 data.splitNames(), data::split, split -> data.source() + " split " + split, counts);
     }
@@ -145,15 +143,11 @@ public final class TableWriter {
     private Summary writeTable(Location out, boolean overwrite, Vocabulary vocab, FeatureKind kind, String source,
                                Integer maxTrain, long seed, List<String> splits, SplitLoader loader,
                                Describer describer, Map<String, PrepareCounts> counts) {
-        long start = System.nanoTime();
-        Location tmp = TableCommit.temporaryFolder(out);
-        boolean committed = false;
         // Broadcasts are destroyed after each wave but stay referenced until the table is written: otherwise a GC
         // right after destroy() lets Spark's ContextCleaner remove the same blocks again while the asynchronous
         // removal runs, and Spark warns about blocks "which do not exist".
         List<Object> destroyed = new ArrayList<>();
-        try {
-            tmp.mkdirs();
+        TableCommit.Written<TableMetadata> written = TableCommit.write(out, overwrite, tmp -> {
             Map<String, TableMetadata.SplitInfo> infos = new LinkedHashMap<>();
             int captionLength = -1;
             int featureDim = -1;
@@ -184,30 +178,11 @@ public final class TableWriter {
                     VocabularyJson.write(vocab, o);
                 }
             });
-            String version = TableWriter.class.getPackage().getImplementationVersion();
-            TableMetadata meta = new TableMetadata(TableMetadata.FORMAT_VERSION, captionLength, featureDim, kind,
-                    vocab.size(), source, maxTrain, seed, infos,
-                    "spark-captioner " + (version == null ? "(development build)" : version),
-                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            AtomicWrites.write(tmp.child(TableSchema.METADATA_FILE), file -> {
-                try (OutputStream o = Files.newOutputStream(file)) {
-                    meta.write(o);
-                }
-            });
-            steps.accept("metadata");
-            steps.accept("commit");
-            TableCommit.commit(out, tmp, overwrite);
-            committed = true;
-            long bytes = out.fs().getContentSummary(out.path()).getLength();
-            java.lang.ref.Reference.reachabilityFence(destroyed);
-            return new Summary(out.toString(), meta, bytes, (System.nanoTime() - start) / 1e9);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(out + ": cannot write the table (" + e.getMessage() + ")", e);
-        } finally {
-            if (!committed) {
-                tmp.delete();
-            }
-        }
+            return TableMetadata.of(captionLength, featureDim, kind, vocab.size(),
+                    TableJson.Provenance.now(source, maxTrain, seed), infos);
+        }, steps);
+        java.lang.ref.Reference.reachabilityFence(destroyed);
+        return new Summary(out.toString(), written.metadata(), written.bytes(), written.seconds());
     }
 
     /** Writes one split in chunks of consecutive images, {@code defaultParallelism} chunks per Spark job. */

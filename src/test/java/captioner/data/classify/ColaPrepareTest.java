@@ -1,6 +1,7 @@
 package captioner.data.classify;
 
 import captioner.BadInputException;
+import captioner.data.RowCount;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
@@ -50,9 +51,8 @@ class ColaPrepareTest {
         assertArrayEquals(new int[] {5, 0, 2, 3, 0, 1, 4, 5, 4, 1, 6, 6, 6, 6}, val.tokens());
         assertArrayEquals(new int[] {1, 0}, val.labels());
         LeftOutRows c = p.counts().get(SentenceData.TRAIN);
-        assertEquals(new LeftOutRows(8, new LeftOutRows.Count(1, 6L), new LeftOutRows.Count(1, 7L),
-                LeftOutRows.Count.NONE, 9), c);
-        assertEquals(new LeftOutRows(2, LeftOutRows.Count.NONE, LeftOutRows.Count.NONE, LeftOutRows.Count.NONE, 2),
+        assertEquals(new LeftOutRows(8, new RowCount<>(1, 6L), new RowCount<>(1, 7L), RowCount.none(), 9), c);
+        assertEquals(new LeftOutRows(2, RowCount.none(), RowCount.none(), RowCount.none(), 2),
                 p.counts().get(SentenceData.VAL));
         assertEquals("train: 8 lines, 6 sentences kept, 2 left out (not 4 columns: 1, first line 6) (label not 0/1: 1, "
                 + "first line 7); 9 words written as <UNK>\nval: 2 lines, 2 sentences kept, 0 left out; 2 words "
@@ -72,8 +72,8 @@ class ColaPrepareTest {
         assertEquals(List.of("<UNK>", "the", "dog", "barked", "<CLS>", "<PAD>"), p.data().words());
         assertEquals(5, p.data().length());
         assertEquals(4, p.data().split(SentenceData.TRAIN).size());
-        assertEquals(new LeftOutRows.Count(2, 2L), p.counts().get(SentenceData.TRAIN).tooLong());
-        assertEquals(new LeftOutRows.Count(1, 1L), p.counts().get(SentenceData.VAL).tooLong());
+        assertEquals(new RowCount<>(2, 2L), p.counts().get(SentenceData.TRAIN).tooLong());
+        assertEquals(new RowCount<>(1, 1L), p.counts().get(SentenceData.VAL).tooLong());
         assertArrayEquals(new int[] {4, 0, 1, 5, 5}, p.data().split(SentenceData.VAL).tokens(), "cat the");
     }
 

@@ -204,7 +204,11 @@ class SentenceTableTest {
         Files.writeString(table.resolve("table.json"), Files.readString(table.resolve("table.json"))
                 .replace("\"format_version\" : 1", "\"format_version\" : 7"));
         e = assertThrows(BadInputException.class, () -> SentenceData.open(table.toString(), spark));
-        assertTrue(e.getMessage().contains("'format_version' is 7 but this build reads version 1"), e.getMessage());
+        // The caption table's wording: one check of the format version for every table (TableJson).
+        assertTrue(e.getMessage().contains(table.resolve("table.json") + ": the table has format version 7 but this "
+                + "build reads version 1"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(run 'captioner prepare --task classify' again to rewrite it)"),
+                e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 }
