@@ -36,7 +36,7 @@ class DefaultSentencesTest {
         TestSpark.session();
         run = tmp.resolve("run").toString();
         Object[] r = MainTest.run("train", "--task", "classify", "--out", run, "--wordvec", "32", "--ffn", "64",
-                "--heads", "4", "--dim-k", "8", "--dim-v", "8", "--learning-rate", "5e-3", "--batch-size", "100",
+                "--heads", "8", "--dim-k", "8", "--dim-v", "8", "--learning-rate", "2e-3", "--batch-size", "100",
                 "--iterations", "300", "--partitions", "2", "--print-every", "300");
         assertEquals(0, r[0], (String) r[2]);
         String out = (String) r[1];

@@ -138,7 +138,7 @@ class SyntheticSentencesTest {
         }
         // Agreement across two nouns of different numbers needs word order: "two cats are near the dog" has the bag.
         assertTrue(shapes.bagIsGrammatical(words("the dog are near two cats")));
-        assertFalse(shapes.bagIsGrammatical(words("a dogs is near the cat")), "an article and no singular noun");
+        assertFalse(shapes.bagIsGrammatical(words("a dogs is near two cats")), "an article and no singular noun");
         assertFalse(shapes.bagIsGrammatical(words("a dog is is near the cat")), "two copulas and no relative clause");
         assertTrue(shapes.endsAreGrammatical(words("a dog red is near two cats")), "a swap inside keeps the ends");
         assertFalse(shapes.endsAreGrammatical(words("cats red dog is near two a")));
