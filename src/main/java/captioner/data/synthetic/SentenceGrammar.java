@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -252,7 +253,7 @@ final class SentenceGrammar {
      */
     Set<List<String>> frames() {
         Map<String, Set<List<String>>> memo = new HashMap<>();
-        Set<List<String>> out = new java.util.LinkedHashSet<>();
+        Set<List<String>> out = new LinkedHashSet<>();
         for (Clause c : Clause.values()) {
             out.addAll(frames(c.symbol, memo));
         }
@@ -264,7 +265,7 @@ final class SentenceGrammar {
         if (known != null) {
             return known;
         }
-        Set<List<String>> out = new java.util.LinkedHashSet<>();
+        Set<List<String>> out = new LinkedHashSet<>();
         List<String[]> alts = rules.get(symbol);
         if (FRAME_CLASSES.contains(symbol) || alts == null) {
             out.add(List.of(FRAME_CLASSES.contains(symbol) ? symbol : partOfSpeech(symbol)));
@@ -272,7 +273,7 @@ final class SentenceGrammar {
             for (String[] alt : alts) {
                 Set<List<String>> prefixes = Set.of(List.of());
                 for (String s : alt) {
-                    Set<List<String>> longer = new java.util.LinkedHashSet<>();
+                    Set<List<String>> longer = new LinkedHashSet<>();
                     for (List<String> prefix : prefixes) {
                         for (List<String> tail : frames(s, memo)) {
                             List<String> joined = new ArrayList<>(prefix);
