@@ -8,17 +8,19 @@ import java.util.Set;
 
 /**
  * The corruptions that turn a grammatical synthetic sentence into an unacceptable one. Each kind is limited to edits
- * that break English, not only this grammar (the examples start from "a red dog is left of two blue balls"):
+ * that break English, not only this grammar (the examples start from "a red dog is left of two blue balls"; those
+ * marked * are edits {@link #apply} never returns, see below):
  * <ul>
  *   <li>{@link Kind#SWAP}: two words trade places, neighbours or not, unless both are adjectives ("big red" → "red
- *       big" is only a soft preference): "a dog red is left of two blue balls", "a red dog is balls of two blue
+ *       big" is only a soft preference): "a dog red is left of two blue balls"*, "a red dog is balls of two blue
  *       left".</li>
  *   <li>{@link Kind#NUMBER}: a noun or a copula takes the other number: "a red dogs is …", "… of two blue ball",
- *       "a red dog are …", "there is three cats".</li>
+ *       "a red dog are …"*, "there is three cats".</li>
  *   <li>{@link Kind#DROP}: a word whose absence English does not allow is left out: a determiner of a singular noun
  *       ("red dog is left of …"), never one of a plural (bare plurals are English), or {@code of}, {@code to},
  *       {@code that}, {@code there} (not after a fronted location: "on the beach is a dog" is a locative
- *       inversion), {@code many}, {@code can}, {@code be}: "a red dog is left two blue balls".</li>
+ *       inversion), {@code many}, {@code can}, {@code be}: "a red dog is left two blue balls"* (its classes are those of
+ *       "a red dog is near two blue balls"), "three cats be seen in the park".</li>
  *   <li>{@link Kind#DOUBLE}: a word other than an adjective is written twice: "a red dog is is left of …".</li>
  * </ul>
  * An edit whose result the grammar accepts (a plural after "the" outside the subject, "are there" from "there are"
@@ -26,7 +28,8 @@ import java.util.Set;
  * outside the grammar and can never equal a grammatical one. Nor is an edit the seed's classifier cannot see
  * ({@link VisibleShapes}): a swap must put a word first or last that no sentence starts or ends with, and the other
  * kinds must leave a bag of word classes no grammatical sentence has. So "the dog are near two cats" (agreement
- * that only word order shows) and "a cats is near two dog" (a swap of the two nouns, same bag, same ends) are never drawn.
+ * that only word order shows) and "a cats is near two dog" (a swap of the two nouns: same bag, same ends) are never
+ * drawn.
  */
 final class SentenceCorruption {
     /** The kinds, drawn uniformly (among those with an edit that qualifies). */
