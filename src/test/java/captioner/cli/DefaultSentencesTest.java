@@ -55,9 +55,9 @@ class DefaultSentencesTest {
         double mcc = m.get("mcc").asDouble();
         double accuracy = m.get("accuracy").asDouble();
         double baseline = m.get("majority_accuracy").asDouble();
-        // This run gives MCC 0.318 and accuracy 0.743 (baseline 0.696); bitwise reproducible, so no flakiness margin.
-        assertTrue(mcc > 0.25, "mcc " + mcc);
-        assertTrue(accuracy > baseline + 0.03, "accuracy " + accuracy + " vs the baseline's " + baseline);
+        // This run gives MCC 0.425 and accuracy 0.770 (baseline 0.696); bitwise reproducible, so no flakiness margin.
+        assertTrue(mcc > 0.4, "mcc " + mcc);
+        assertTrue(accuracy > baseline + 0.06, "accuracy " + accuracy + " vs the baseline's " + baseline);
     }
 
     @Test
