@@ -1,31 +1,38 @@
 package captioner.data.synthetic;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
 /**
  * The corruptions that turn a grammatical synthetic sentence into an unacceptable one. Each kind is limited to edits
- * that break English, not only this grammar (the examples start from "a red dog is left of two blue balls"):
+ * that break English, not only this grammar (the examples start from "a red dog is left of two blue balls"; those
+ * marked * are edits {@link #apply} never returns, see below):
  * <ul>
  *   <li>{@link Kind#SWAP}: two words trade places, neighbours or not, unless both are adjectives ("big red" → "red
- *       big" is only a soft preference): "a dog red is left of two blue balls", "a red dog is balls of two blue
+ *       big" is only a soft preference): "a dog red is left of two blue balls"*, "a red dog is balls of two blue
  *       left".</li>
  *   <li>{@link Kind#NUMBER}: a noun or a copula takes the other number: "a red dogs is …", "… of two blue ball",
- *       "a red dog are …", "there is three cats".</li>
+ *       "a red dog are …"*, "there is three cats".</li>
  *   <li>{@link Kind#DROP}: a word whose absence English does not allow is left out: a determiner of a singular noun
  *       ("red dog is left of …"), never one of a plural (bare plurals are English), or {@code of}, {@code to},
  *       {@code that}, {@code there} (not after a fronted location: "on the beach is a dog" is a locative
- *       inversion), {@code many}, {@code can}, {@code be}: "a red dog is left two blue balls".</li>
+ *       inversion), {@code many}, {@code can}, {@code be}: "a red dog is left two blue balls"* (its classes are those of
+ *       "a red dog is near two blue balls"), "three cats be seen in the park".</li>
  *   <li>{@link Kind#DOUBLE}: a word other than an adjective is written twice: "a red dog is is left of …".</li>
  * </ul>
- * An edit whose result the grammar accepts (dropping "the" from "the two dogs", a plural after "the" outside the
- * subject, "are there" from "there are" where a question frame has it) is not a corruption: {@link #apply} tries
- * another, so every corrupted sentence lies outside the grammar and can never equal a grammatical one.
+ * An edit whose result the grammar accepts (a plural after "the" outside the subject, "are there" from "there are"
+ * where a question frame has it) is not a corruption: {@link #apply} tries another, so every corrupted sentence lies
+ * outside the grammar and can never equal a grammatical one. Nor is an edit the seed's classifier cannot see
+ * ({@link VisibleShapes}): a swap must put a word first or last that no sentence starts or ends with, and the other
+ * kinds must leave a bag of word classes no grammatical sentence has. So "the dog are near two cats" (agreement
+ * that only word order shows) and "a cats is near two dog" (a swap of the two nouns: same bag, same ends) are never
+ * drawn.
  */
 final class SentenceCorruption {
-    /** The kinds, drawn uniformly. */
+    /** The kinds, drawn uniformly (among those with an edit that qualifies). */
     enum Kind {
         SWAP, NUMBER, DROP, DOUBLE;
 
@@ -36,38 +43,45 @@ final class SentenceCorruption {
 
     private static final Set<String> DETERMINERS = Set.of("a", "an", "the", "two", "three");
     private static final Set<String> DROPPABLE = Set.of("of", "to", "that", "there", "many", "can", "be");
-    private static final int ATTEMPTS = 64;
 
     /** A corrupted sentence and how it was made. */
     record Result(List<String> words, Kind kind) {
     }
 
     private final SentenceGrammar grammar;
+    private final VisibleShapes shapes;
 
     SentenceCorruption(SentenceGrammar grammar) {
         this.grammar = grammar;
+        this.shapes = new VisibleShapes(grammar);
     }
 
     /**
-     * A corruption of the grammatical {@code words} that the grammar rejects: a kind drawn uniformly, then one of
-     * its edits uniformly; an edit the grammar accepts is drawn again.
+     * A corruption of the grammatical {@code words} that the grammar rejects and the seed's model can see
+     * ({@link VisibleShapes}): a kind drawn uniformly, then its edits in a random order until one qualifies; a kind
+     * with none gives way to another drawn from the rest.
      *
-     * @throws IllegalStateException if no edit of any kind leaves the grammar (no sentence of the frames is so)
+     * @throws IllegalStateException if no edit of any kind qualifies (no sentence of the grammar is so: a swap of the
+     *     first and the last word always is)
      */
     Result apply(List<String> words, Random r) {
-        Kind[] kinds = Kind.values();
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Kind kind = kinds[r.nextInt(kinds.length)];
+        List<Kind> kinds = new ArrayList<>(List.of(Kind.values()));
+        while (!kinds.isEmpty()) {
+            Kind kind = kinds.remove(r.nextInt(kinds.size()));
             List<List<String>> edits = edits(words, kind);
-            if (edits.isEmpty()) {
-                continue;
-            }
-            List<String> edited = edits.get(r.nextInt(edits.size()));
-            if (!grammar.accepts(edited)) {
-                return new Result(edited, kind);
+            Collections.shuffle(edits, r);
+            for (List<String> edited : edits) {
+                if (visible(kind, edited) && !grammar.accepts(edited)) {
+                    return new Result(edited, kind);
+                }
             }
         }
         throw new IllegalStateException("no corruption of '" + String.join(" ", words) + "' leaves the grammar");
+    }
+
+    /** A swap keeps the bag, so it must show at an end; the other kinds change the bag. */
+    private boolean visible(Kind kind, List<String> edited) {
+        return kind == Kind.SWAP ? !shapes.endsAreGrammatical(edited) : !shapes.bagIsGrammatical(edited);
     }
 
     /** Every edit of one kind. */

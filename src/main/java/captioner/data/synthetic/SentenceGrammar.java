@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -16,10 +17,10 @@ import java.util.TreeSet;
  * generates sentences and recognises them. A sentence is grammatical when some {@link Clause} derives it; the
  * recogniser is what guarantees that a corruption ({@link SentenceCorruption}) never yields a grammatical sentence.
  *
- * <p>Noun phrases: {@code a/an} or {@code the} before a singular noun, {@code two}, {@code three}, {@code the},
- * {@code the two} or {@code the three} before a plural one, each with an optional size ({@code small}, {@code big},
- * and the rare {@code tiny}, {@code huge} that the vocabulary leaves out), colour, or size then colour; after
- * existential {@code there} only the indefinite ones. {@code an}
+ * <p>Noun phrases: {@code a/an} or {@code the} before a singular noun, {@code two}, {@code three} or {@code the}
+ * before a plural one, each with an optional size ({@code small}, {@code big}, and the rare {@code tiny},
+ * {@code huge} that the vocabulary leaves out) or colour (one adjective: short sentences, fewer positions for the
+ * classifier to learn); after existential {@code there} only the indefinite ones. {@code an}
  * exactly before a vowel. Locations: a relation ({@code near}, {@code behind}, {@code next to}, {@code in front of},
  * {@code left of}, …) and a noun phrase, or a place of the captioning world ({@code on the beach}, …). There are no
  * bare plurals and no recursion, so every sentence is short (see {@link #maxWords}).
@@ -77,14 +78,14 @@ final class SentenceGrammar {
         }
         rule("NP", "NP_s | NP_p");
         rule("NP_s", "ART NOM_s | the NOM_s");
-        rule("NP_p", "NUM NOM_p | the NOM_p | the NUM NOM_p");
+        rule("NP_p", "NUM NOM_p | the NOM_p");
         // "there is the dog" is odd English (existential there wants an indefinite phrase).
         rule("INDEF_s", "ART NOM_s");
         rule("INDEF_p", "NUM NOM_p");
         rule("ART", "a | an");
         rule("NUM", "two | three");
-        rule("NOM_s", "N_s | ADJ N_s | SIZE COLOUR N_s");
-        rule("NOM_p", "N_p | ADJ N_p | SIZE COLOUR N_p");
+        rule("NOM_s", "N_s | ADJ N_s");
+        rule("NOM_p", "N_p | ADJ N_p");
         rule("ADJ", "SIZE | COLOUR");
         rule("SIZE", String.join(" | ", SIZES) + " | " + String.join(" | ", new TreeSet<>(RARE_WORDS)));
         rule("COLOUR", String.join(" | ", SyntheticWorld.COLOURS));
@@ -110,14 +111,16 @@ final class SentenceGrammar {
      * frame "ART COLOUR N_s is REL of NUM COLOUR N_p".
      */
     static String frame(List<String> words) {
-        StringBuilder b = new StringBuilder();
+        return String.join(" ", frameClasses(words));
+    }
+
+    /** {@link #frame} as a list: each word's part of speech, or the word itself if it is a function word. */
+    static List<String> frameClasses(List<String> words) {
+        List<String> out = new ArrayList<>(words.size());
         for (String w : words) {
-            if (b.length() > 0) {
-                b.append(' ');
-            }
-            b.append(partOfSpeech(w));
+            out.add(partOfSpeech(w));
         }
-        return b.toString();
+        return out;
     }
 
     private static final Set<String> RELATION_WORDS = Set.of("near", "behind", "beside", "above", "under", "next",
@@ -239,6 +242,52 @@ final class SentenceGrammar {
             }
         }
         return false;
+    }
+
+    /** Symbols whose words the frame writes as the symbol itself ({@link #frame}). */
+    private static final Set<String> FRAME_CLASSES = Set.of("ART", "NUM", "SIZE", "COLOUR", "N_s", "N_p");
+
+    /**
+     * Every frame the grammar derives ({@link #frame} of each of its sentences), enumerated without drawing: the
+     * word classes stay symbols, relation and place words become their part of speech. A few thousand frames.
+     */
+    Set<List<String>> frames() {
+        Map<String, Set<List<String>>> memo = new HashMap<>();
+        Set<List<String>> out = new LinkedHashSet<>();
+        for (Clause c : Clause.values()) {
+            out.addAll(frames(c.symbol, memo));
+        }
+        return out;
+    }
+
+    private Set<List<String>> frames(String symbol, Map<String, Set<List<String>>> memo) {
+        Set<List<String>> known = memo.get(symbol);
+        if (known != null) {
+            return known;
+        }
+        Set<List<String>> out = new LinkedHashSet<>();
+        List<String[]> alts = rules.get(symbol);
+        if (FRAME_CLASSES.contains(symbol) || alts == null) {
+            out.add(List.of(FRAME_CLASSES.contains(symbol) ? symbol : partOfSpeech(symbol)));
+        } else {
+            for (String[] alt : alts) {
+                Set<List<String>> prefixes = Set.of(List.of());
+                for (String s : alt) {
+                    Set<List<String>> longer = new LinkedHashSet<>();
+                    for (List<String> prefix : prefixes) {
+                        for (List<String> tail : frames(s, memo)) {
+                            List<String> joined = new ArrayList<>(prefix);
+                            joined.addAll(tail);
+                            longer.add(List.copyOf(joined));
+                        }
+                    }
+                    prefixes = longer;
+                }
+                out.addAll(prefixes);
+            }
+        }
+        memo.put(symbol, out);
+        return out;
     }
 
     /** The most words a sentence has. */

@@ -22,7 +22,7 @@ import java.util.Random;
  * in {@value #VALIDATION_FRAMES_IN} is validation's ({@link #isValidationFrame}), so validation sentences have frames
  * training never shows, built of clause types and phrases it does. Then whether it stays acceptable
  * ({@value #ACCEPTABLE_RATE}, CoLA's balance: 70.4% of its training sentences are acceptable); if not, a
- * {@link SentenceCorruption} of it, which the grammar rejects.
+ * {@link SentenceCorruption} of it, which the grammar rejects and the seed's model can see ({@link VisibleShapes}).
  *
  * <p>Encoding as {@link ColaPrepare} (the seed author's script) numbers words: {@code <UNK>} = 0, every word of the
  * grammar but the rare sizes, sorted, then {@code <CLS>} and {@code <PAD>} last; each row is CLS, the words, then PAD up to {@link #length} (the longest

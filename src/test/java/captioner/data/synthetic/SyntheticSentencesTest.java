@@ -119,6 +119,32 @@ class SyntheticSentencesTest {
     }
 
     @Test
+    void everyCorruptionShowsInItsBagOrAtAnEnd() {
+        SentenceGrammar grammar = new SentenceGrammar();
+        VisibleShapes shapes = new VisibleShapes(grammar);
+        Set<List<String>> frames = grammar.frames();
+        for (List<SyntheticSentences.Sentence> split : List.of(train, val)) {
+            for (SyntheticSentences.Sentence s : split) {
+                String text = s.kind() + ": " + String.join(" ", s.words());
+                if (s.label() == 1) {
+                    assertTrue(frames.contains(SentenceGrammar.frameClasses(s.words())), text);
+                    assertTrue(shapes.bagIsGrammatical(s.words()) && shapes.endsAreGrammatical(s.words()), text);
+                } else if (s.kind().equals("swap")) {
+                    assertFalse(shapes.endsAreGrammatical(s.words()), text);
+                } else {
+                    assertFalse(shapes.bagIsGrammatical(s.words()), text);
+                }
+            }
+        }
+        // Agreement across two nouns of different numbers needs word order: "two cats are near the dog" has the bag.
+        assertTrue(shapes.bagIsGrammatical(words("the dog are near two cats")));
+        assertFalse(shapes.bagIsGrammatical(words("a dogs is near two cats")), "an article and no singular noun");
+        assertFalse(shapes.bagIsGrammatical(words("a dog is is near the cat")), "two copulas and no relative clause");
+        assertTrue(shapes.endsAreGrammatical(words("a dog red is near two cats")), "a swap inside keeps the ends");
+        assertFalse(shapes.endsAreGrammatical(words("cats red dog is near two a")));
+    }
+
+    @Test
     void corruptionsAreTheDocumentedEdits() {
         List<String> s = words("a red dog is left of two blue balls");
         List<List<String>> number = SentenceCorruption.edits(s, SentenceCorruption.Kind.NUMBER);
