@@ -101,9 +101,8 @@ enum Exchange {
                 if (slots >= partitions) {
                     return new Choice(REDUCE_SCATTER, "the default on a cluster with a task slot per partition");
                 }
-                why = "the default reduce-scatter runs a task per partition at once, and the cluster offered " + slots
-                        + " task slots for " + partitions + " partitions within " + seconds(waitMillis) + " ("
-                        + SLOTS_WAIT + ")";
+                why = "the default reduce-scatter runs a task per partition at once, and the cluster offered "
+                        + offered(slots, partitions, waitMillis);
             }
             if (local) {
                 return new Choice(LOCAL, "local mode: the tasks share the driver's JVM");
@@ -186,11 +185,16 @@ enum Exchange {
         }
     }
 
-    /** What an unmet wait for slots says, at the start or mid-run. */
+    /** What an explicit reduce-scatter's unmet wait for slots says. */
     static String tooFewSlots(int slots, int partitions, long waitMillis) {
         return SETTING + "=" + REDUCE_SCATTER_VALUE + " runs a task per partition at once, but the cluster offered "
-                + slots + " task slots for " + partitions + " partitions within " + seconds(waitMillis) + " ("
-                + SLOTS_WAIT + ")";
+                + offered(slots, partitions, waitMillis);
+    }
+
+    /** E.g. "1 task slot for 2 partitions within 60 s (spark.captioner.exchange.slotsWait)". */
+    static String offered(int slots, int partitions, long waitMillis) {
+        return slots + (slots == 1 ? " task slot" : " task slots") + " for " + partitions + " partitions within "
+                + seconds(waitMillis) + " (" + SLOTS_WAIT + ")";
     }
 
     /**

@@ -217,8 +217,8 @@ final class ShardedRounds implements AutoCloseable {
         job.checkRunning();
         int slots = GradientSum.slots(jsc.sc());
         if (slots < layout.partitions()) {
-            throw new ShardCoordinator.Broken("an executor was lost: the cluster offers " + slots + " task slots for "
-                    + layout.partitions() + " partitions");
+            throw new ShardCoordinator.Broken("an executor was lost: the cluster offers " + slots
+                    + (slots == 1 ? " task slot" : " task slots") + " for " + layout.partitions() + " partitions");
         }
     }
 
@@ -274,8 +274,10 @@ final class ShardedRounds implements AutoCloseable {
         int partitions = layout.partitions();
         int slots = Exchange.awaitSlots(jsc.sc(), partitions, waitMillis, log);
         if (slots < partitions) {
-            throw new SlotsGone(Exchange.tooFewSlots(slots, partitions, waitMillis) + "; with fewer slots the channel "
-                    + "gives the same results: --conf " + Exchange.SETTING + "=" + Exchange.CHANNEL_VALUE);
+            throw new SlotsGone("an executor was lost and the cluster offered " + Exchange.offered(slots, partitions,
+                    waitMillis) + "; the reduce-scatter exchange runs a task per partition at once, and with fewer "
+                    + "slots the channel gives the same results: resume with --conf " + Exchange.SETTING + "="
+                    + Exchange.CHANNEL_VALUE);
         }
     }
 
