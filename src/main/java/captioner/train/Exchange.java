@@ -107,14 +107,13 @@ enum Exchange {
             if (local) {
                 return new Choice(LOCAL, "local mode: the tasks share the driver's JVM");
             }
-            if (noChannel != null) {
-                return new Choice(BROADCAST, noChannel);
+            if (noChannel == null && oneLevel) {
+                return new Choice(CHANNEL, why);
             }
-            if (!oneLevel) {
-                return new Choice(BROADCAST, "more partitions than the channel's one-level sum takes at this "
-                        + "--tree-depth");
-            }
-            return new Choice(CHANNEL, why);
+            String broadcast = noChannel != null ? noChannel
+                    : "more partitions than the channel's one-level sum takes at this --tree-depth";
+            return new Choice(BROADCAST, why.equals(broadcast) ? why : why + "; the channel cannot carry the run: "
+                    + broadcast);
         }
     }
 
@@ -145,7 +144,7 @@ enum Exchange {
 
     /** Why the settings rule out the default's reduce-scatter, or null. */
     static String obstacle(SparkConf conf, boolean localMode, boolean byReference, String noChannel,
-                                   String security) {
+                           String security) {
         if (localMode) {
             return byReference ? "local mode: the tasks share the driver's JVM" : "local mode ("
                     + Trainer.LOCAL_EXCHANGE + "=false): the default reduce-scatter is for clusters";

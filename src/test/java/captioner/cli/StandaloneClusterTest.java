@@ -232,13 +232,8 @@ class StandaloneClusterTest {
         Path lost = tmp.resolve("lost");
         Path lostLog = tmp.resolve("lost.log");
         Process run = submit(trainArgs(lost, iterations, 5), lostLog, "spark.captioner.exchange.slotsWait=5s");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (lines(lost) < 6 && run.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(run.isAlive() && lines(lost) < iterations, "the run ended before a worker could be killed:\n"
-                + Files.readString(lostLog));
-        ProcessHandle executor = executors().findFirst().orElseThrow(() -> new AssertionError("no executor JVM"));
+        // Past the first checkpoint, so the resume starts from one.
+        ProcessHandle executor = executorMidRun(run, lost, lostLog, 6, iterations);
         ProcessHandle worker = executor.parent().filter(p -> p.info().commandLine()
                 .filter(c -> c.contains("org.apache.spark.deploy.worker.Worker")).isPresent())
                 .orElseThrow(() -> new AssertionError("the executor's parent is no worker"));
@@ -247,7 +242,7 @@ class StandaloneClusterTest {
         String failed = Files.readString(lostLog);
         assertTrue(failed.contains("an executor was lost: the cluster offers 1 task slot for 2 partitions: "
                 + "rerunning iterations "), failed);
-        assertTrue(failed.contains("error: an executor was lost and the cluster offered 1 task slot for 2 partitions "
+        assertTrue(failed.contains("failed: an executor was lost and the cluster offered 1 task slot for 2 partitions "
                 + "within 5 s (spark.captioner.exchange.slotsWait); the reduce-scatter exchange runs a task per "
                 + "partition at once, and with fewer slots the channel gives the same results: resume with --conf "
                 + "spark.captioner.exchange=channel. Last good checkpoint: "), failed);
@@ -269,13 +264,7 @@ class StandaloneClusterTest {
         Path killed = tmp.resolve(name);
         Path killedLog = tmp.resolve(name + ".log");
         Process run = submit(killed, iterations, killedLog, conf);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (lines(killed) < 5 && run.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(run.isAlive() && lines(killed) < iterations, "the run ended before an executor could be killed:\n"
-                + Files.readString(killedLog));
-        ProcessHandle executor = executors().findFirst().orElseThrow(() -> new AssertionError("no executor JVM"));
+        ProcessHandle executor = executorMidRun(run, killed, killedLog, 5, iterations);
         assertTrue(executor.destroyForcibly(), "SIGKILL executor " + executor.pid());
         finish(run, killedLog);
         assertTrue(Files.readString(killedLog).contains("Lost executor"), "Spark saw the executor go:\n"
@@ -286,6 +275,18 @@ class StandaloneClusterTest {
             assertTrue(Files.readString(killedLog).contains("rerunning iterations"), "the round was rerun:\n"
                     + Files.readString(killedLog));
         }
+    }
+
+    /** Waits until {@code run} has done {@code done} of its {@code iterations} iterations; returns an executor of it. */
+    private static ProcessHandle executorMidRun(Process run, Path out, Path log, int done, int iterations)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (lines(out) < done && run.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(run.isAlive() && lines(out) < iterations, "the run ended before an executor could be killed:\n"
+                + Files.readString(log));
+        return executors().findFirst().orElseThrow(() -> new AssertionError("no executor JVM"));
     }
 
     /** Each metrics line's parts add up to its iteration's wall time, and the tasks waited for their broadcast. */
