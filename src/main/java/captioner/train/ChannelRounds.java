@@ -6,7 +6,6 @@ import captioner.tensor.Tensor;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,10 @@ import java.util.function.Supplier;
  * or Spark's authentication or encryption (the channel has neither), use {@link BroadcastRounds}.
  */
 final class ChannelRounds implements GradientRounds {
-    /** Spark setting: false sends parameters by broadcast and gradients as task results (the older design). */
+    /**
+     * Spark setting: false sends parameters by broadcast and gradients as task results (the older design), also
+     * where the default exchange would take the reduce-scatter ({@link Exchange}).
+     */
     static final String ENABLED = "spark.captioner.parameterChannel";
     /** Spark setting: the driver port the channel listens on (default 0: any free port). */
     static final String PORT = "spark.captioner.parameterChannel.port";
@@ -75,14 +77,6 @@ final class ChannelRounds implements GradientRounds {
             // the message below says what is expected
         }
         throw new captioner.BadInputException(PORT + " is '" + value + "'; expected a port number 0-65535 (0: any free one)");
-    }
-
-    /** Whether the channel may carry this run: on by {@link #ENABLED}, no Spark security, a one-level sum. */
-    static boolean usable(SparkSession spark, int partitions, int depth) {
-        SparkConf conf = spark.sparkContext().conf();
-        return Boolean.parseBoolean(spark.conf().get(ENABLED, "true")) && !conf.getBoolean("spark.authenticate", false)
-                && !conf.getBoolean("spark.network.crypto.enabled", false)
-                && !conf.getBoolean("spark.ssl.enabled", false) && GradientSum.oneLevel(partitions, depth);
     }
 
     @Override

@@ -69,7 +69,12 @@ final class GradientSum {
      * may wait for one another (its own count, what its barrier-mode check uses, not part of its public API).
      */
     static boolean runTogether(SparkContext sc, int partitions) {
-        return partitions <= sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+        return partitions <= slots(sc);
+    }
+
+    /** How many tasks Spark can run at once now: its own count of task slots (see {@link #runTogether}). */
+    static int slots(SparkContext sc) {
+        return sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
     }
 
     /** Spark's treeAggregate rule: add levels while that shrinks what reaches the driver. */

@@ -1,5 +1,7 @@
 package captioner.train;
 
+import captioner.BadInputException;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.network.TransportContext;
 import org.apache.spark.network.buffer.NioManagedBuffer;
@@ -35,6 +37,15 @@ final class PeerServer {
     static final byte PARAMS = 11;
     /** op, run, round, iteration, from partition, to partition, loss sum, captions */
     static final int HEADER = 1 + 8 + 4 + 8 + 4 + 4 + 8 + 8;
+    /**
+     * Spark setting: the port each executor's peer server listens on: 0 (the default) any free one; N that port, or
+     * when it is taken the next free one up to {@value #MAX_RETRIES} ports on (executors sharing a host take N, N+1,
+     * ...), as Spark's own port settings do, for clusters whose firewalls open a fixed range.
+     */
+    static final String PORT = "spark.captioner.peerServer.port";
+    /** Spark's setting of how many ports after a given one its services try. */
+    static final String MAX_RETRIES = "spark.port.maxRetries";
+    private static final int MAX_RETRIES_DEFAULT = 16;
     /** How long a task waits for its peers or the driver (which may be writing a checkpoint) before it fails. */
     static final long TIMEOUT_SECONDS = 3600;
 
@@ -46,26 +57,76 @@ final class PeerServer {
     private final String host;
     private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
 
-    private PeerServer(String host) {
+    private PeerServer(String host, int port, int maxRetries) {
         this.host = host;
         this.context = new TransportContext(ParameterChannel.conf(), new Handler());
-        this.server = context.createServer(host, 0, List.of());
+        this.server = bind(context, host, port, maxRetries);
         this.clients = context.createClientFactory();
     }
 
-    /** This JVM's server, started on the host its block manager advertises. */
+    /** This JVM's server, started on the host its block manager advertises, at the port {@link #PORT} asks for. */
     static PeerServer get() {
         PeerServer s = instance;
         if (s == null) {
             synchronized (PeerServer.class) {
                 s = instance;
                 if (s == null) {
-                    s = new PeerServer(SparkEnv.get().blockManager().blockManagerId().host());
+                    SparkEnv env = SparkEnv.get();
+                    s = new PeerServer(env.blockManager().blockManagerId().host(), port(env.conf()),
+                            env.conf().getInt(MAX_RETRIES, MAX_RETRIES_DEFAULT));
                     instance = s;
                 }
             }
         }
         return s;
+    }
+
+    /** The {@link #PORT} of {@code conf}, checked: 0 (any free port) or 1-65535. */
+    static int port(SparkConf conf) {
+        String value = conf.get(PORT, "0");
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new BadInputException(PORT + " is '" + value + "'; expected a port number 0-65535 (0, the default: any "
+                + "free one; N: N or the next free one up to " + MAX_RETRIES + " ports on)");
+    }
+
+    /**
+     * A server at {@code port}, or when that is taken the next free one of the {@code maxRetries} after it, as Spark
+     * binds its own ports ({@code Utils.startServiceOnPort}: above 65535 it wraps to 1024); port 0 takes any free one.
+     */
+    static TransportServer bind(TransportContext context, String host, int port, int maxRetries) {
+        if (port == 0) {
+            return context.createServer(host, 0, List.of());
+        }
+        for (int offset = 0; ; offset++) {
+            int tried = (port + offset - 1024) % (65536 - 1024) + 1024;
+            try {
+                return context.createServer(host, tried, List.of());
+            } catch (Exception e) { // Netty throws its BindException undeclared
+                if (!taken(e) || offset >= maxRetries) {
+                    throw new IllegalStateException("the reduce-scatter's peer server cannot listen on " + host + ":"
+                            + (offset == 0 ? port : port + "-" + tried) + " (" + PORT + "=" + port + ", " + MAX_RETRIES
+                            + "=" + maxRetries + "): " + e.getMessage() + "; give another port or a longer range", e);
+                }
+            }
+        }
+    }
+
+    /** Whether binding failed because the port is in use (NIO says BindException, Netty's epoll EADDRINUSE). */
+    private static boolean taken(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.BindException
+                    || c.getMessage() != null && c.getMessage().contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String host() {

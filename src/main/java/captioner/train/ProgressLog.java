@@ -33,6 +33,7 @@ final class ProgressLog implements TrainingListener {
                 s.totalIterations(),
                 s.iterationsPerEpoch(),
                 config.fullBatch() ? "full (" + s.numTrain() + ")" : String.valueOf(config.batchSize()));
+        log.println("exchange: " + s.exchange());
     }
 
     @Override

@@ -88,7 +88,10 @@ public final class RunLayout {
         /** What {@code --init} did to the vocabulary ({@link WarmStart}); absent without --init. */
         public static final String WARM_START = "warmStart";
 
-        static final List<String> ALL = List.of(EXECUTOR_BLAS, WARM_START);
+        /** How the run's parameters and gradients travelled ({@link ExchangeUsed}), as of its latest start. */
+        public static final String EXCHANGE = "exchange";
+
+        static final List<String> ALL = List.of(EXECUTOR_BLAS, WARM_START, EXCHANGE);
 
         private Environment() {
         }
@@ -115,6 +118,26 @@ public final class RunLayout {
             m.put(NEW, added);
             m.put(DROPPED, dropped);
             m.put(REMAPPED, remapped);
+            return m;
+        }
+    }
+
+    /**
+     * run.json's {@value Environment#EXCHANGE}: the design that carried the run ({@value #USED}: local, channel,
+     * broadcast or reduce-scatter) and why it was chosen ({@value #WHY}), e.g. {@code {"used": "channel", "why":
+     * "asked for by spark.captioner.exchange=channel"}}.
+     */
+    public static final class ExchangeUsed {
+        public static final String USED = "used";
+        public static final String WHY = "why";
+
+        private ExchangeUsed() {
+        }
+
+        static Map<String, Object> of(String used, String why) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put(USED, used);
+            m.put(WHY, why);
             return m;
         }
     }

@@ -47,11 +47,14 @@ public final class RunLock implements AutoCloseable {
     }
 
     private final Location file;
+    /** The run directory when taking the lock created it, else null. */
+    private final Location created;
     private final ScheduledExecutorService heart;
     private volatile Holder me;
 
-    private RunLock(Location file, Holder me) {
+    private RunLock(Location file, Location created, Holder me) {
         this.file = file;
+        this.created = created;
         this.me = me;
         this.heart = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "captioner run lock heartbeat");
@@ -69,11 +72,13 @@ public final class RunLock implements AutoCloseable {
      * @throws BadInputException when another trainer holds it (naming it), or it is stale and may not be taken over
      */
     public static RunLock acquire(String out, Configuration conf, boolean takeOverStale, PrintStream log) {
-        Location file = Location.of(out, conf).child(RunLayout.LOCK);
+        Location dir = Location.of(out, conf);
+        Location file = dir.child(RunLayout.LOCK);
         Holder me = self();
+        boolean existed = dir.exists();
         for (int attempt = 0; attempt < 2; attempt++) {
             if (AtomicWrites.createExclusive(file, json(me))) {
-                return new RunLock(file, me);
+                return new RunLock(file, existed ? null : dir, me);
             }
             Optional<Holder> holder = read(file);
             if (holder.isEmpty()) {
@@ -128,7 +133,10 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
-    /** Stops the heartbeat and deletes the lock. */
+    /**
+     * Stops the heartbeat and deletes the lock, and the run directory too when the lock created it and nothing else
+     * was written there: a run refused once Spark had started (e.g. its exchange) leaves nothing behind.
+     */
     @Override
     public void close() {
         heart.shutdownNow();
@@ -138,6 +146,15 @@ public final class RunLock implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         file.deleteQuietly();
+        if (created != null) {
+            try {
+                if (created.list().isEmpty()) {
+                    created.deleteQuietly();
+                }
+            } catch (RuntimeException e) {
+                // Housekeeping only: an empty folder left behind is harmless.
+            }
+        }
     }
 
     private static Holder self() {

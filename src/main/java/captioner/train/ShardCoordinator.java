@@ -146,6 +146,11 @@ final class ShardCoordinator implements AutoCloseable {
         }
     }
 
+    /** Where the current round's tasks' peer servers listen, by partition (null: not registered yet). */
+    synchronized Peer[] peers() {
+        return peers.clone();
+    }
+
     /** Why the current round must be rerun, or null. */
     synchronized String broken() {
         return broken;

@@ -1,6 +1,5 @@
 package captioner.train;
 
-import captioner.BadInputException;
 import captioner.data.CaptionShard;
 import captioner.optim.UpdateRule;
 import captioner.optim.UpdateRuleType;
@@ -9,7 +8,6 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The reduce-scatter exchange, chosen by {@link #EXCHANGE}: the driver no longer carries parameters or gradients.
+ * The reduce-scatter exchange ({@link Exchange#REDUCE_SCATTER}): the driver no longer carries parameters or gradients.
  * The flat vector is cut into one slice per partition ({@link ShardLayout}); each partition's task owns its slice of
  * the parameters and of the update rule's state, and the tasks stream gradient slices to their owners and new
  * parameter slices to each other, executor to executor ({@link ShardedRound}, {@link PeerServer}). The driver gets
@@ -34,18 +32,11 @@ import java.util.List;
  * exactly the default design's: checkpoints, resume and the end of a run are unchanged. A retried task (it failed,
  * or its executor was lost) has lost its slice of the state: the round is then cancelled and rerun from the
  * driver's last complete state, its iterations answered as the first time (bitwise the same, everything being a
- * pure function of that state).
+ * pure function of that state). An executor lost with its task slot is noticed at once (the retried task could not
+ * start while the others wait for it): the round is rerun as soon as the cluster offers a slot per partition again,
+ * and when it does not within {@link Exchange#SLOTS_WAIT} the run fails ({@link SlotsGone}), resumable.
  */
 final class ShardedRounds implements AutoCloseable {
-    /** Spark setting: how parameters and gradients travel on a cluster: {@value #CHANNEL} or {@value #REDUCE_SCATTER}. */
-    static final String EXCHANGE = "spark.captioner.exchange";
-    /** Through the driver's parameter channel ({@link ChannelRounds}; the broadcast design where that cannot run). */
-    static final String CHANNEL = "channel";
-    /** Executors reduce-scatter gradient slices and all-gather parameter slices among themselves. */
-    static final String REDUCE_SCATTER = "reduce-scatter";
-    /** How long a round waits for the cluster to offer a task slot per partition. */
-    private static final long SLOTS_WAIT_MILLIS = 60_000;
-
     /** What the driver learned of an iteration, and when ({@link System#nanoTime}). */
     record Outcome(double lossSum, long captions, double norm, long startNanos, long reportedNanos, long endNanos,
                    long paramsNanos, long computeNanos, long reduceNanos) {
@@ -60,7 +51,11 @@ final class ShardedRounds implements AutoCloseable {
     private final ShardCoordinator coordinator;
     private final long end;
     private final java.io.PrintStream log;
+    private final long waitMillis;
     private GradientSum.Job job;
+    /** The peers last printed, and whether the round just submitted has yet to print its own. */
+    private ShardCoordinator.Peer[] peersSaid;
+    private boolean announce;
     private int round = -1;
     private int reruns;
     private long roundEnd = -1;
@@ -74,10 +69,11 @@ final class ShardedRounds implements AutoCloseable {
      * @param params the driver's parameters and {@code rule} its update rule, brought up to date at every upload
      * @param first  the iteration the run starts at (the state's)
      * @param end    the iteration the run stops before
-     * @param log    where a rerun is reported
+     * @param log    where the peers' addresses and a rerun are reported
+     * @param waitMillis how long a round waits for a task slot per partition ({@link Exchange#SLOTS_WAIT})
      */
     ShardedRounds(JavaSparkContext jsc, JavaRDD<CaptionShard> shards, GradientRounds.Tasks tasks, Tensor params,
-                  UpdateRule rule, long first, long end, java.io.PrintStream log) {
+                  UpdateRule rule, long first, long end, java.io.PrintStream log, long waitMillis) {
         this.jsc = jsc;
         this.shards = shards;
         this.tasks = tasks;
@@ -85,6 +81,7 @@ final class ShardedRounds implements AutoCloseable {
         this.rule = rule;
         this.end = end;
         this.log = log;
+        this.waitMillis = waitMillis;
         this.settled = first;
         this.layout = ShardLayout.of(params, rule, shards.getNumPartitions());
         SparkConf conf = jsc.getConf();
@@ -92,38 +89,13 @@ final class ShardedRounds implements AutoCloseable {
         this.coordinator = new ShardCoordinator(conf.get("spark.driver.bindAddress", host), host, layout);
     }
 
-    /**
-     * Whether the run asks for the reduce-scatter exchange ({@link #EXCHANGE}); refuses it where it cannot run.
-     *
-     * @param byReference local mode's by-reference hand-off is on ({@link Trainer#LOCAL_EXCHANGE})
-     */
-    static boolean requested(SparkSession spark, boolean byReference) {
-        String value = spark.conf().get(EXCHANGE, CHANNEL).trim();
-        if (value.equals(CHANNEL)) {
-            return false;
+    /** The cluster no longer offers a task slot per partition, and did not again within the wait. */
+    static final class SlotsGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SlotsGone(String message) {
+            super(message);
         }
-        if (!value.equals(REDUCE_SCATTER)) {
-            throw new BadInputException(EXCHANGE + " is '" + value + "'; expected " + CHANNEL + " (the default) or "
-                    + REDUCE_SCATTER);
-        }
-        if (byReference) {
-            throw new BadInputException(EXCHANGE + "=" + REDUCE_SCATTER + " needs executors of their own; in local "
-                    + "mode the tasks share the driver's JVM and nothing is sent (" + Trainer.LOCAL_EXCHANGE
-                    + "=false makes local mode send anyway, for tests)");
-        }
-        SparkConf conf = spark.sparkContext().conf();
-        if (conf.getBoolean("spark.speculation", false)) {
-            throw new BadInputException(EXCHANGE + "=" + REDUCE_SCATTER + " cannot run with spark.speculation=true: "
-                    + "a second copy of a task that owns a slice of the state would rerun its round every time");
-        }
-        for (String security : List.of("spark.authenticate", "spark.network.crypto.enabled", "spark.ssl.enabled")) {
-            if (conf.getBoolean(security, false)) {
-                throw new BadInputException(EXCHANGE + "=" + REDUCE_SCATTER + " cannot run with " + security
-                        + "=true: its executor-to-executor streams are neither authenticated nor encrypted; use "
-                        + EXCHANGE + "=" + CHANNEL);
-            }
-        }
-        return true;
     }
 
     /**
@@ -141,13 +113,16 @@ final class ShardedRounds implements AutoCloseable {
         ShardCoordinator.Report[] reports;
         while (true) {
             try {
-                reports = coordinator.awaitReports(it, () -> job.checkRunning());
+                reports = coordinator.awaitReports(it, this::checkRunning);
                 break;
             } catch (ShardCoordinator.Broken e) {
                 rerun(e);
             }
         }
         long reported = System.nanoTime();
+        if (announce) {
+            announcePeers();
+        }
         double lossSum = reports[0].lossSum();
         long captions = reports[0].captions();
         double sumSquares = 0;
@@ -191,7 +166,7 @@ final class ShardedRounds implements AutoCloseable {
         double[][] scalars;
         while (true) {
             try {
-                scalars = coordinator.awaitUploads(it, () -> job.checkRunning());
+                scalars = coordinator.awaitUploads(it, this::checkRunning);
                 break;
             } catch (ShardCoordinator.Broken e) {
                 rerun(e);
@@ -217,20 +192,50 @@ final class ShardedRounds implements AutoCloseable {
         if (job != null) {
             job.await();
         }
-        awaitSlots(round < 0);
+        awaitSlots();
         roundEnd = Math.min(end, first + ChannelRounds.ROUND);
         reruns = 0;
         submit(first);
     }
 
-    /** A task of the round was retried: cancels the round's job and reruns it from the driver's state. */
+    /** A task of the round was retried, or an executor lost: cancels the round's job and reruns it from the driver's state. */
     private void rerun(ShardCoordinator.Broken cause) {
         log.printf("%s: rerunning iterations %d-%d from the driver's state%n", cause.getMessage(), settled + 1,
                 roundEnd);
         cancel();
         reruns++;
-        awaitSlots(false);
+        awaitSlots();
         submit(settled);
+    }
+
+    /**
+     * Between waits for the round: throws when its job has failed, and {@link ShardCoordinator.Broken} when the
+     * cluster has lost a task slot the round needs (an executor was lost: its task's retry cannot start while the
+     * others hold their slots waiting for it).
+     */
+    private void checkRunning() {
+        job.checkRunning();
+        int slots = GradientSum.slots(jsc.sc());
+        if (slots < layout.partitions()) {
+            throw new ShardCoordinator.Broken("an executor was lost: the cluster offers " + slots
+                    + (slots == 1 ? " task slot" : " task slots") + " for " + layout.partitions() + " partitions");
+        }
+    }
+
+    /** Prints where the round's peer servers listen, when they differ from what was printed last. */
+    private void announcePeers() {
+        announce = false;
+        ShardCoordinator.Peer[] peers = coordinator.peers();
+        if (Arrays.asList(peers).contains(null) || Arrays.equals(peers, peersSaid)) {
+            return;
+        }
+        peersSaid = peers;
+        StringBuilder line = new StringBuilder("reduce-scatter peers:");
+        for (int q = 0; q < peers.length; q++) {
+            line.append(q == 0 ? " " : ", ").append("partition ").append(q).append(" at ").append(peers[q].host())
+                    .append(':').append(peers[q].port());
+        }
+        log.println(line);
     }
 
     private void submit(long first) {
@@ -242,6 +247,7 @@ final class ShardedRounds implements AutoCloseable {
             layout.write(state, q, params, vectors);
         }
         coordinator.startRound(round, ShardLayout.scalars(rule, layout.size()));
+        announce = true;
         List<PartitionGradient> steps = new ArrayList<>();
         for (long it = first; it < roundEnd; it++) {
             steps.add(tasks.forIteration(it, null, null));
@@ -262,33 +268,16 @@ final class ShardedRounds implements AutoCloseable {
 
     /**
      * The round's tasks exchange data, so all must run at once: waits for the cluster to offer a slot per partition
-     * (executors may still be registering, or coming back after a loss), then refuses.
+     * (executors may be coming back after a loss), then fails.
      */
-    private void awaitSlots(boolean firstRound) {
-        SparkContext sc = jsc.sc();
+    private void awaitSlots() {
         int partitions = layout.partitions();
-        long deadline = System.currentTimeMillis() + SLOTS_WAIT_MILLIS;
-        while (true) {
-            // Spark's own count of task slots (what its barrier-mode check uses), not part of its public API.
-            int slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
-            if (slots >= partitions) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                String message = EXCHANGE + "=" + REDUCE_SCATTER + " runs a task per partition at once, but the "
-                        + "cluster offers " + slots + " task slots for " + partitions + " partitions; give --partitions "
-                        + slots + " or fewer, or more executors or cores";
-                if (firstRound) {
-                    throw new BadInputException(message);
-                }
-                throw new TrainingFailedException(message);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for task slots", e);
-            }
+        int slots = Exchange.awaitSlots(jsc.sc(), partitions, waitMillis, log);
+        if (slots < partitions) {
+            throw new SlotsGone("an executor was lost and the cluster offered " + Exchange.offered(slots, partitions,
+                    waitMillis) + "; the reduce-scatter exchange runs a task per partition at once, and with fewer "
+                    + "slots the channel gives the same results: resume with --conf " + Exchange.SETTING + "="
+                    + Exchange.CHANNEL_VALUE);
         }
     }
 

@@ -109,7 +109,7 @@ public final class Trainer {
         // Local mode: executors share this JVM, so parameters and gradients pass by reference (LocalRounds).
         boolean local = spark.sparkContext().isLocal()
                 && Boolean.parseBoolean(spark.conf().get(LOCAL_EXCHANGE, "true"));
-        boolean sharded = ShardedRounds.requested(spark, local);
+        Exchange.Request exchangeAsked = Exchange.request(spark, local);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         jsc.setJobDescription("count captions per partition");
         long[] sizes = input.train().map(s -> (long) s.numCaptions()).collect().stream().mapToLong(Long::longValue).toArray();
@@ -124,7 +124,12 @@ public final class Trainer {
             dir.check(config, List.of());
             return complete(state, total, dir);
         }
+        // Decided before anything of the run is written: a refused reduce-scatter leaves no run directory.
+        Exchange.Choice exchange = exchangeAsked.choose(spark.sparkContext(), sizes.length, local,
+                GradientSum.oneLevel(sizes.length, config.treeDepth()), log);
         dir.claim(config);
+        dir.recordEnvironment(RunLayout.Environment.EXCHANGE, RunLayout.ExchangeUsed.of(exchange.exchange().label(),
+                exchange.why()));
         List<ExecutorBlas.Row> blas = ExecutorBlas.probe(input.train());
         ExecutorBlas.print(blas, log);
         dir.recordEnvironment(RunLayout.Environment.EXECUTOR_BLAS, blas);
@@ -139,24 +144,20 @@ public final class Trainer {
                 new CheckpointWriter(dir, config.keepCheckpoints()), new LossPlot(dir), new ProgressLog(log)));
         all.addAll(listeners);
 
-        GradientRounds.Tasks tasks = (it, params, exchange) -> new PartitionGradient(params, model, dtype,
-                config.fullBatch() ? null : plan.shares(it), config.fullBatch(), config.seed(), it, exchange,
+        GradientRounds.Tasks tasks = (it, params, handOff) -> new PartitionGradient(params, model, dtype,
+                config.fullBatch() ? null : plan.shares(it), config.fullBatch(), config.seed(), it, handOff,
                 injectedFailure(it));
         long runStart = System.nanoTime();
         long captionsSeen = 0;
         double loss = Double.NaN;
         try {
             TrainingListener.Start start = new TrainingListener.Start(config, model, state.params.size(), numTrain,
-                    sizes.length, state.iteration, total, iterationsPerEpoch);
+                    sizes.length, state.iteration, total, iterationsPerEpoch, exchange.describe());
             all.forEach(l -> l.runStarted(start));
+            boolean sharded = exchange.exchange() == Exchange.REDUCE_SCATTER;
             try (ShardedRounds scattered = sharded ? new ShardedRounds(jsc, input.train(), tasks, state.params,
-                    state.rule, state.iteration, total, log) : null;
-                 GradientRounds rounds = sharded ? null : local
-                    ? new LocalRounds(jsc, input.train(), tasks, storage(state.params), state.iteration, total)
-                    : ChannelRounds.usable(spark, input.train().getNumPartitions(), config.treeDepth())
-                    ? new ChannelRounds(jsc, input.train(), tasks, () -> storage(state.params), dtype,
-                            state.params.size(), total)
-                    : new BroadcastRounds(jsc, input.train(), tasks, config.treeDepth(), () -> storage(state.params))) {
+                    state.rule, state.iteration, total, log, exchangeAsked.waitMillis()) : null;
+                 GradientRounds rounds = sharded ? null : rounds(exchange.exchange(), jsc, tasks, state, total)) {
                 for (long it = state.iteration; it < total; it++) {
                     boolean checkpointDue = (it + 1) % config.checkpointEvery() == 0 || it + 1 == total;
                     Step step = scattered != null ? step(scattered, state, it, dir, checkpointDue)
@@ -192,11 +193,24 @@ public final class Trainer {
                     failure.addSuppressed(e);
                 }
             }
-            if (failure instanceof StorageFailure storage) {
-                throw new TrainingFailedException(storage.getMessage() + ". " + resumeHint(dir), storage);
+            if (failure instanceof StorageFailure || failure instanceof ShardedRounds.SlotsGone) {
+                throw new TrainingFailedException(failure.getMessage() + ". " + resumeHint(dir), failure);
             }
             throw failure;
         }
+    }
+
+    /** The driver's side of a design that sums gradients on the driver. */
+    private GradientRounds rounds(Exchange exchange, JavaSparkContext jsc, GradientRounds.Tasks tasks, State state,
+                                  long total) {
+        return switch (exchange) {
+            case LOCAL -> new LocalRounds(jsc, input.train(), tasks, storage(state.params), state.iteration, total);
+            case CHANNEL -> new ChannelRounds(jsc, input.train(), tasks, () -> storage(state.params), config.dtype(),
+                    state.params.size(), total);
+            case BROADCAST -> new BroadcastRounds(jsc, input.train(), tasks, config.treeDepth(),
+                    () -> storage(state.params));
+            case REDUCE_SCATTER -> throw new IllegalStateException("the reduce-scatter has no driver-side sum");
+        };
     }
 
     /**

@@ -24,9 +24,11 @@ public interface TrainingListener {
      * @param firstIteration     iterations already done (a resumed run's checkpoint), 0 for a new run
      * @param totalIterations    iterations the run ends at
      * @param iterationsPerEpoch iterations of one epoch
+     * @param exchange           how parameters and gradients travel, and why, e.g. "reduce-scatter (the default on
+     *                           a cluster with a task slot per partition)"
      */
     record Start(TrainConfig config, ModelSpec model, int parameters, long numTrain, int partitions,
-                 long firstIteration, long totalIterations, long iterationsPerEpoch) {
+                 long firstIteration, long totalIterations, long iterationsPerEpoch, String exchange) {
         /** Epochs the run ends at, the last one possibly partial. */
         long totalEpochs() {
             return (totalIterations + iterationsPerEpoch - 1) / iterationsPerEpoch;

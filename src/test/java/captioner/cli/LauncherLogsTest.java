@@ -29,6 +29,7 @@ class LauncherLogsTest {
             Pattern.compile("driver \\(this JVM\\) .*"),
             Pattern.compile("driver +\\S+ +\\S+BLAS .*"),
             Pattern.compile("training lstm \\(V=\\d+, .*\\) on [\\d,]+ captions in \\d+ partitions: 4 iterations, .*"),
+            Pattern.compile("exchange: local \\(local mode: the tasks share the driver's JVM\\)"),
             Pattern.compile("iteration 2/4 .*"),
             Pattern.compile("iteration 4/4 .*"),
             Pattern.compile("trained lstm for 4 iterations .*; model at .*model\\.h5"));

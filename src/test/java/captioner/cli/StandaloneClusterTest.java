@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +36,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Training on a real Spark standalone cluster, started by {@code submit/local-cluster} (a master and two 1-core workers
  * on 127.0.0.1, every executor a JVM of its own) and submitted by {@code submit/captioner-submit} through
- * spark-submit: the model is bitwise local mode's, also when an executor JVM is SIGKILLed mid-run. The cluster gets no
+ * spark-submit: the model is bitwise local mode's in every exchange, also when an executor JVM is SIGKILLed mid-run;
+ * the default exchange is the reduce-scatter with a slot per partition and the channel with fewer; an explicit
+ * reduce-scatter without enough slots is refused before anything is written; an executor lost for good fails the run,
+ * which {@code --resume} finishes. The cluster gets no
  * {@code OPENBLAS_CORETYPE} from this JVM, so its executors make their own kernel choice through
  * {@code submit/bin/java}; had they used other kernels than the local run, the bits would differ.
  */
@@ -87,25 +92,52 @@ class StandaloneClusterTest {
     }
 
     private static List<String> trainArgs(Path out, int iterations) {
+        return trainArgs(out, iterations, 100);
+    }
+
+    /** Checkpoints change no bits in any exchange: {@code checkpointEvery} only says where a resume can start. */
+    private static List<String> trainArgs(Path out, int iterations, int checkpointEvery) {
         return List.of("train", "--data", data.toString(), "--out", out.toString(), "--partitions", "2",
                 "--cell", "lstm", "--hidden", "48", "--wordvec", "32", "--batch-size", "50",
-                "--iterations", String.valueOf(iterations), "--checkpoint-every", "100", "--print-every", "10");
+                "--iterations", String.valueOf(iterations), "--checkpoint-every", String.valueOf(checkpointEvery),
+                "--print-every", "10");
     }
 
     private static Process submit(Path out, int iterations, Path log, String... conf) throws IOException {
+        return submit(trainArgs(out, iterations), log, conf);
+    }
+
+    /** spark-submit of {@code train} (its arguments) to the cluster with {@code conf} settings. */
+    private static Process submit(List<String> train, Path log, String... conf) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("submit/captioner-submit", "--master", master,
                 "--conf", "spark.executor.memory=700m"));
         for (String c : conf) {
             cmd.addAll(List.of("--conf", c));
         }
         cmd.add("--");
-        cmd.addAll(trainArgs(out, iterations));
+        cmd.addAll(train);
         return script(cmd, log).start();
     }
 
     private static void finish(Process p, Path log) throws Exception {
+        finish(p, log, 0);
+    }
+
+    private static void finish(Process p, Path log, int exit) throws Exception {
         assertTrue(p.waitFor(400, TimeUnit.SECONDS), "training did not finish:\n" + Files.readString(log));
-        assertEquals(0, p.exitValue(), Files.readString(log));
+        assertEquals(exit, p.exitValue(), Files.readString(log));
+    }
+
+    /** What run.json says carried the run: local, channel, broadcast or reduce-scatter. */
+    private static String exchangeUsed(Path run) throws IOException {
+        return JSON.readTree(run.resolve(RunLayout.RUN).toFile()).get(RunLayout.Environment.EXCHANGE)
+                .get(RunLayout.ExchangeUsed.USED).asText();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
     }
 
     private static float[] params(Path run) {
@@ -128,16 +160,101 @@ class StandaloneClusterTest {
         localRun.environment().put("OPENBLAS_NUM_THREADS", "1");
         finish(localRun.start(), localLog);
 
+        // The default on a cluster with a slot per partition: the reduce-scatter, its peer servers at a given port
+        // (both executors on this host: the second takes the next one).
         Path clean = tmp.resolve("clean");
         Path cleanLog = tmp.resolve("clean.log");
-        finish(submit(clean, iterations, cleanLog), cleanLog);
+        int port = freePort();
+        finish(submit(clean, iterations, cleanLog, "spark.captioner.peerServer.port=" + port), cleanLog);
         assertArrayEquals(params(local), params(clean), "the cluster's model is local mode's");
+        assertEquals("reduce-scatter", exchangeUsed(clean));
+        String cleanOut = Files.readString(cleanLog);
+        assertTrue(cleanOut.contains("exchange: reduce-scatter (the default on a cluster with a task slot per "
+                + "partition)"), cleanOut);
+        assertPeerPorts(cleanOut, port);
         checkSplit(clean);
-        checkExecutorBlas(clean, Files.readString(cleanLog));
+        checkExecutorBlas(clean, cleanOut);
 
-        assertSurvivesAKilledExecutor("killed", iterations, params(clean));
-        // The reduce-scatter exchange: executors own slices of the state, so the loss reruns the round.
-        assertSurvivesAKilledExecutor("scattered", iterations, params(clean), "spark.captioner.exchange=reduce-scatter");
+        // The channel, asked for: its bits are the same. Executors own nothing there: Spark's retry suffices.
+        assertSurvivesAKilledExecutor("killed", iterations, params(clean), "spark.captioner.exchange=channel");
+        assertEquals("channel", exchangeUsed(tmp.resolve("killed")));
+        // The default's reduce-scatter: executors own slices of the state, so the loss reruns the round.
+        assertSurvivesAKilledExecutor("scattered", iterations, params(clean));
+        assertEquals("reduce-scatter", exchangeUsed(tmp.resolve("scattered")));
+
+        // One executor of one core for two partitions: the default takes the channel (one job per iteration) ...
+        Path few = tmp.resolve("few");
+        Path fewLog = tmp.resolve("few.log");
+        finish(submit(few, iterations, fewLog, "spark.cores.max=1", "spark.captioner.exchange.slotsWait=3s"), fewLog);
+        assertEquals("channel", exchangeUsed(few));
+        assertTrue(Files.readString(fewLog).contains("exchange: channel (the default reduce-scatter runs a task per "
+                + "partition at once, and the cluster offered 1 task slot for 2 partitions within 3 s "
+                + "(spark.captioner.exchange.slotsWait))"), Files.readString(fewLog));
+        assertArrayEquals(params(local), params(few), "the channel's model is local mode's");
+        // ... and an explicit reduce-scatter is refused, leaving no run directory (speculation and security are
+        // refused on the same path before the first Spark job: ExchangeTest).
+        assertRefused("refused-slots", "error: spark.captioner.exchange=reduce-scatter runs a task per partition at "
+                + "once, but the cluster offered 1 task slot for 2 partitions within 3 s "
+                + "(spark.captioner.exchange.slotsWait); give --partitions 1 or fewer, more executors or cores, or "
+                + "spark.captioner.exchange=channel", "spark.cores.max=1", "spark.captioner.exchange.slotsWait=3s",
+                "spark.captioner.exchange=reduce-scatter");
+
+        // Last, as it leaves the cluster one worker short: an executor that never comes back.
+        assertFailsResumablyWhenAnExecutorIsLostForGood(iterations, params(clean));
+    }
+
+    /** The driver prints its peers' addresses: both at {@code port} or the ports Spark's retries move them to. */
+    private static void assertPeerPorts(String log, int port) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "reduce-scatter peers: partition 0 at 127\\.0\\.0\\.1:(\\d+), partition 1 at 127\\.0\\.0\\.1:(\\d+)")
+                .matcher(log);
+        assertTrue(m.find(), log);
+        Set<Integer> ports = Set.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        assertTrue(ports.contains(port) && ports.stream().allMatch(p -> p >= port && p <= port + 16), ports.toString());
+    }
+
+    /** A run refused with exit 2 and {@code message} on one line, before anything of it was written. */
+    private static void assertRefused(String name, String message, String... conf) throws Exception {
+        Path out = tmp.resolve(name);
+        Path log = tmp.resolve(name + ".log");
+        finish(submit(out, 30, log, conf), log, 2);
+        assertTrue(Files.readString(log).lines().anyMatch(l -> l.startsWith(message)), Files.readString(log));
+        assertTrue(!Files.exists(out), "a refused run leaves no run directory");
+    }
+
+    /**
+     * A worker and its executor SIGKILLed mid-run: the reduce-scatter waits for a slot per partition, fails naming
+     * the settings, and {@code --resume} on the one worker left, with the channel, ends with {@code expected}.
+     */
+    private static void assertFailsResumablyWhenAnExecutorIsLostForGood(int iterations, float[] expected)
+            throws Exception {
+        Path lost = tmp.resolve("lost");
+        Path lostLog = tmp.resolve("lost.log");
+        Process run = submit(trainArgs(lost, iterations, 5), lostLog, "spark.captioner.exchange.slotsWait=5s");
+        // Past the first checkpoint, so the resume starts from one.
+        ProcessHandle executor = executorMidRun(run, lost, lostLog, 6, iterations);
+        ProcessHandle worker = executor.parent().filter(p -> p.info().commandLine()
+                .filter(c -> c.contains("org.apache.spark.deploy.worker.Worker")).isPresent())
+                .orElseThrow(() -> new AssertionError("the executor's parent is no worker"));
+        assertTrue(worker.destroyForcibly() && executor.destroyForcibly(), "SIGKILL worker and executor");
+        finish(run, lostLog, 1);
+        String failed = Files.readString(lostLog);
+        assertTrue(failed.contains("an executor was lost: the cluster offers 1 task slot for 2 partitions: "
+                + "rerunning iterations "), failed);
+        assertTrue(failed.contains("failed: an executor was lost and the cluster offered 1 task slot for 2 partitions "
+                + "within 5 s (spark.captioner.exchange.slotsWait); the reduce-scatter exchange runs a task per "
+                + "partition at once, and with fewer slots the channel gives the same results: resume with --conf "
+                + "spark.captioner.exchange=channel. Last good checkpoint: "), failed);
+        assertTrue(failed.contains("train --out " + lost + " --resume continues from it"), failed);
+
+        List<String> resume = new ArrayList<>(trainArgs(lost, iterations, 5));
+        resume.add("--resume");
+        Path resumedLog = tmp.resolve("resumed.log");
+        finish(submit(resume, resumedLog, "spark.captioner.exchange=channel"), resumedLog);
+        assertTrue(Files.readString(resumedLog).matches("(?s).*resuming from iteration (5|10|15|20|25) .*"),
+                Files.readString(resumedLog));
+        assertEquals("channel", exchangeUsed(lost));
+        assertArrayEquals(expected, params(lost), "the resumed run's model is the clean run's");
     }
 
     /** A run whose executor is SIGKILLed mid-run still ends with {@code expected}. */
@@ -146,23 +263,29 @@ class StandaloneClusterTest {
         Path killed = tmp.resolve(name);
         Path killedLog = tmp.resolve(name + ".log");
         Process run = submit(killed, iterations, killedLog, conf);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (lines(killed) < 5 && run.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(run.isAlive() && lines(killed) < iterations, "the run ended before an executor could be killed:\n"
-                + Files.readString(killedLog));
-        ProcessHandle executor = executors().findFirst().orElseThrow(() -> new AssertionError("no executor JVM"));
+        ProcessHandle executor = executorMidRun(run, killed, killedLog, 5, iterations);
         assertTrue(executor.destroyForcibly(), "SIGKILL executor " + executor.pid());
         finish(run, killedLog);
         assertTrue(Files.readString(killedLog).contains("Lost executor"), "Spark saw the executor go:\n"
                 + Files.readString(killedLog));
         assertArrayEquals(expected, params(killed), "losing an executor changes nothing");
         checkSplit(killed);
-        if (conf.length > 0) {
+        if (conf.length == 0) {
             assertTrue(Files.readString(killedLog).contains("rerunning iterations"), "the round was rerun:\n"
                     + Files.readString(killedLog));
         }
+    }
+
+    /** Waits until {@code run} has done {@code done} of its {@code iterations} iterations; returns an executor of it. */
+    private static ProcessHandle executorMidRun(Process run, Path out, Path log, int done, int iterations)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (lines(out) < done && run.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(run.isAlive() && lines(out) < iterations, "the run ended before an executor could be killed:\n"
+                + Files.readString(log));
+        return executors().findFirst().orElseThrow(() -> new AssertionError("no executor JVM"));
     }
 
     /** Each metrics line's parts add up to its iteration's wall time, and the tasks waited for their broadcast. */

@@ -39,6 +39,22 @@ class RunLockTest {
     }
 
     @Test
+    void aFolderTheLockCreatedGoesWithItWhenNothingElseWasWritten() throws IOException {
+        Path refused = tmp.resolve("refused");
+        RunLock.acquire(refused.toString(), conf, false, out).close();
+        assertFalse(Files.exists(refused), "a run refused after taking the lock leaves nothing");
+        Path written = tmp.resolve("written");
+        RunLock lock = RunLock.acquire(written.toString(), conf, false, out);
+        Files.writeString(written.resolve(RunLayout.RUN), "{}");
+        lock.close();
+        assertTrue(Files.exists(written.resolve(RunLayout.RUN)));
+        assertFalse(Files.exists(written.resolve(RunLayout.LOCK)));
+        Path given = Files.createDirectory(tmp.resolve("given"));
+        RunLock.acquire(given.toString(), conf, false, out).close();
+        assertTrue(Files.isDirectory(given), "a folder that was there stays");
+    }
+
+    @Test
     void aNewRunStartsWhileItsHeartbeatIsBeingWrittenButNotBesideOtherFiles() throws IOException {
         Path run = tmp.resolve("beating");
         TrainConfig config = TrainConfig.builder().out(run.toString()).partitions(1).master("local").build();

@@ -45,12 +45,12 @@ class ShardedRoundsTest {
     /** Trains {@code c} on 3 partitions with {@code exchange} ("channel" or "reduce-scatter"), nothing by reference. */
     private static Checkpoint train(TrainConfig c, String exchange) {
         SparkTesting.spark().conf().set(Trainer.LOCAL_EXCHANGE, "false");
-        SparkTesting.spark().conf().set(ShardedRounds.EXCHANGE, exchange);
+        SparkTesting.spark().conf().set(Exchange.SETTING, exchange);
         try {
             new Trainer(SparkTesting.spark(), c, SparkTesting.input(DATA, 3), quiet()).run();
         } finally {
             SparkTesting.spark().conf().unset(Trainer.LOCAL_EXCHANGE);
-            SparkTesting.spark().conf().unset(ShardedRounds.EXCHANGE);
+            SparkTesting.spark().conf().unset(Exchange.SETTING);
         }
         Path model = Path.of(c.out(), RunLayout.MODEL);
         return Checkpoint.read(model, model.toString(), c.dtype());
@@ -84,8 +84,8 @@ class ShardedRoundsTest {
         // 104 iterations: a round of 100, then one of 4; checkpoints (uploads) every 7 within them.
         Path channel = tmp.resolve("channel");
         Path scattered = tmp.resolve("scattered");
-        Checkpoint a = train(config(channel, 104), ShardedRounds.CHANNEL);
-        Checkpoint b = train(config(scattered, 104), ShardedRounds.REDUCE_SCATTER);
+        Checkpoint a = train(config(channel, 104), Exchange.CHANNEL_VALUE);
+        Checkpoint b = train(config(scattered, 104), Exchange.REDUCE_SCATTER_VALUE);
         assertEquals(UpdateRuleType.ADAM.label(), b.updateRule());
         assertEquals(104.0, b.optimizerState().get("t").get(0));
         assertSameRun(a, b, channel, scattered);
@@ -98,8 +98,8 @@ class ShardedRoundsTest {
                 .clipNorm(0.05).build();
         Path channel = tmp.resolve("channel");
         Path scattered = tmp.resolve("scattered");
-        Checkpoint a = train(base.toBuilder().out(channel.toString()).build(), ShardedRounds.CHANNEL);
-        Checkpoint b = train(base.toBuilder().out(scattered.toString()).build(), ShardedRounds.REDUCE_SCATTER);
+        Checkpoint a = train(base.toBuilder().out(channel.toString()).build(), Exchange.CHANNEL_VALUE);
+        Checkpoint b = train(base.toBuilder().out(scattered.toString()).build(), Exchange.REDUCE_SCATTER_VALUE);
         assertSameRun(a, b, channel, scattered);
         for (String line : Files.readAllLines(scattered.resolve(RunLayout.METRICS))) {
             assertTrue(Double.parseDouble(value(line, RunLayout.Metric.GRAD_NORM)) > 0.05, line);
@@ -111,11 +111,11 @@ class ShardedRoundsTest {
         TrainConfig base = config(tmp.resolve("x"), 10).toBuilder().dtype(DType.FLOAT64).cell(CellType.RNN).build();
         Path channel = tmp.resolve("channel");
         Path scattered = tmp.resolve("scattered");
-        Checkpoint a = train(base.toBuilder().out(channel.toString()).build(), ShardedRounds.CHANNEL);
+        Checkpoint a = train(base.toBuilder().out(channel.toString()).build(), Exchange.CHANNEL_VALUE);
         // Stopped after 7 iterations (its checkpoint), then resumed to 10.
-        train(base.toBuilder().out(scattered.toString()).iterations(7).build(), ShardedRounds.REDUCE_SCATTER);
+        train(base.toBuilder().out(scattered.toString()).iterations(7).build(), Exchange.REDUCE_SCATTER_VALUE);
         Checkpoint b = train(base.toBuilder().out(scattered.toString()).resume(true).build(),
-                ShardedRounds.REDUCE_SCATTER);
+                Exchange.REDUCE_SCATTER_VALUE);
         assertArrayEquals(a.params().doubleStorage(), b.params().doubleStorage());
         assertArrayEquals(a.lossHistory(), b.lossHistory());
     }
@@ -125,7 +125,7 @@ class ShardedRoundsTest {
         TrainConfig c = config(tmp.resolve("nan"), 50).toBuilder().cell(CellType.RNN).updateRule(UpdateRuleType.SGD)
                 .learningRate(1e30).lrDecay(1.0).seed(1).checkpointEvery(1).build();
         TrainingFailedException e = assertThrows(TrainingFailedException.class,
-                () -> train(c, ShardedRounds.REDUCE_SCATTER));
+                () -> train(c, Exchange.REDUCE_SCATTER_VALUE));
         assertTrue(e.getMessage().matches(".*is (NaN|Infinity) at iteration \\d+; parameters were not updated.*"),
                 e.getMessage());
         assertTrue(!Files.exists(tmp.resolve("nan").resolve(RunLayout.MODEL)));
@@ -133,19 +133,19 @@ class ShardedRoundsTest {
 
     @Test
     void anUnknownExchangeOrLocalModesHandOffIsRefusedByName() {
-        SparkTesting.spark().conf().set(ShardedRounds.EXCHANGE, "ring");
+        SparkTesting.spark().conf().set(Exchange.SETTING, "ring");
         try {
             BadInputException e = assertThrows(BadInputException.class, () -> new Trainer(SparkTesting.spark(),
                     config(tmp.resolve("ring"), 2), SparkTesting.input(DATA, 3), quiet()).run());
-            assertEquals("spark.captioner.exchange is 'ring'; expected channel (the default) or reduce-scatter",
-                    e.getMessage());
-            SparkTesting.spark().conf().set(ShardedRounds.EXCHANGE, ShardedRounds.REDUCE_SCATTER);
+            assertEquals("spark.captioner.exchange is 'ring'; expected auto (the default: reduce-scatter where it can "
+                    + "run), channel or reduce-scatter", e.getMessage());
+            SparkTesting.spark().conf().set(Exchange.SETTING, Exchange.REDUCE_SCATTER_VALUE);
             e = assertThrows(BadInputException.class, () -> new Trainer(SparkTesting.spark(),
                     config(tmp.resolve("local"), 2), SparkTesting.input(DATA, 3), quiet()).run());
             assertTrue(e.getMessage().startsWith("spark.captioner.exchange=reduce-scatter needs executors of their "
                     + "own"), e.getMessage());
         } finally {
-            SparkTesting.spark().conf().unset(ShardedRounds.EXCHANGE);
+            SparkTesting.spark().conf().unset(Exchange.SETTING);
         }
         assertTrue(!Files.exists(tmp.resolve("local").resolve(RunLayout.MODEL)));
     }

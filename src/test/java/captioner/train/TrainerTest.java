@@ -61,7 +61,7 @@ class TrainerTest {
     }
 
     @Test
-    void localExchangeParameterChannelAndBroadcastGiveTheSameParameters() {
+    void localExchangeParameterChannelAndBroadcastGiveTheSameParameters() throws IOException {
         train(config(tmp.resolve("exchange").toString(), 6, false));
         SparkTesting.spark().conf().set(Trainer.LOCAL_EXCHANGE, "false");
         try {
@@ -75,6 +75,18 @@ class TrainerTest {
         float[] exchange = params(tmp.resolve("exchange/model.h5"));
         assertArrayEquals(exchange, params(tmp.resolve("channel/model.h5")));
         assertArrayEquals(exchange, params(tmp.resolve("serialized/model.h5")));
+        // Local mode is no cluster: the default takes no reduce-scatter there, and run.json says what ran and why.
+        assertEquals("local", exchangeUsed(tmp.resolve("exchange")));
+        assertEquals("channel", exchangeUsed(tmp.resolve("channel")));
+        assertEquals("broadcast", exchangeUsed(tmp.resolve("serialized")));
+        assertTrue(RunLayout.JSON.readTree(tmp.resolve("channel").resolve(RunLayout.RUN).toFile())
+                .get(RunLayout.Environment.EXCHANGE).get(RunLayout.ExchangeUsed.WHY).asText()
+                .startsWith("local mode (spark.captioner.localExchange=false)"));
+    }
+
+    static String exchangeUsed(Path run) throws IOException {
+        return RunLayout.JSON.readTree(run.resolve(RunLayout.RUN).toFile()).get(RunLayout.Environment.EXCHANGE)
+                .get(RunLayout.ExchangeUsed.USED).asText();
     }
 
     @Test
