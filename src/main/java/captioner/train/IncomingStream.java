@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * A stream arriving at one of the reduce-scatter exchange's servers ({@link PeerServer}, {@link ShardCoordinator}):
+ * A stream arriving at one of our servers ({@link ParameterChannel}, {@link PeerServer}, {@link ShardCoordinator}):
  * its chunks go to {@code data} as they arrive, {@code complete} runs at its end (throwing there fails the sender's
  * upload), {@code failed} when the stream breaks.
  */

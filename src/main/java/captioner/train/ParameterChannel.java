@@ -253,47 +253,29 @@ final class ParameterChannel implements AutoCloseable {
         Tensor g = buffer();
         ArraySink sink = new ArraySink(g);
         String id = address.run() + "/" + it + "/" + partition;
-        return new StreamCallbackWithID() {
-            @Override
-            public String getID() {
-                return id;
+        return new IncomingStream(id, sink::accept, () -> {
+            if (!sink.complete()) {
+                recycle(List.of(g));
+                throw new IllegalStateException("partition " + partition + " uploaded " + sink.filled()
+                        + " values of gradient; expected " + address.size());
             }
-
-            @Override
-            public void onData(String streamId, ByteBuffer chunk) {
-                sink.accept(chunk);
-            }
-
-            @Override
-            public void onComplete(String streamId) {
-                if (!sink.complete()) {
-                    recycle(List.of(g));
-                    throw new IllegalStateException("partition " + partition + " uploaded " + sink.filled()
-                            + " values of gradient; expected " + address.size());
-                }
-                PartialGradient p = PartialGradient.uploaded(partition, lossSum, captions, computeNanos, paramsNanos);
-                p.attach(g);
-                boolean kept;
-                synchronized (ParameterChannel.this) {
-                    // Otherwise over, or another attempt's copy of the same numbers: dropped.
-                    kept = it == current && uploads[partition] == null;
-                    if (kept) {
-                        uploads[partition] = p;
-                        arrivals[partition] = System.nanoTime();
-                        uploaded++;
-                        ParameterChannel.this.notifyAll();
-                    }
-                }
-                if (!kept) {
-                    recycle(List.of(g));
+            PartialGradient p = PartialGradient.uploaded(partition, lossSum, captions, computeNanos, paramsNanos);
+            p.attach(g);
+            boolean kept;
+            synchronized (this) {
+                // Otherwise over, or another attempt's copy of the same numbers: dropped.
+                kept = it == current && uploads[partition] == null;
+                if (kept) {
+                    uploads[partition] = p;
+                    arrivals[partition] = System.nanoTime();
+                    uploaded++;
+                    notifyAll();
                 }
             }
-
-            @Override
-            public void onFailure(String streamId, Throwable cause) {
+            if (!kept) {
                 recycle(List.of(g));
             }
-        };
+        }, cause -> recycle(List.of(g)));
     }
 
     private final class Handler extends RpcHandler {
