@@ -88,7 +88,8 @@ final class ArraySink {
         }
     }
 
-    private int length() {
+    /** How many values the sink takes. */
+    int length() {
         return count;
     }
 }

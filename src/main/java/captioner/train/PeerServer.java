@@ -4,21 +4,20 @@ import captioner.BadInputException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.network.TransportContext;
-import org.apache.spark.network.buffer.NioManagedBuffer;
 import org.apache.spark.network.client.RpcResponseCallback;
-import org.apache.spark.network.client.StreamCallbackWithID;
 import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.client.TransportClientFactory;
-import org.apache.spark.network.server.OneForOneStreamManager;
-import org.apache.spark.network.server.RpcHandler;
-import org.apache.spark.network.server.StreamManager;
-import org.apache.spark.network.server.TransportServer;
+import org.apache.spark.network.server.NoOpRpcHandler;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.List;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,16 +26,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * An executor JVM's end of the reduce-scatter exchange ({@link ShardedRounds}): a server of Spark's transport
- * library, started on first use, into which the other tasks of a round stream slices straight into the arrays of
- * the task they are for (its {@link Mailbox}): gradient slices to the slice's owner, and the owners' new parameter
- * slices to every task. One server serves every task of the JVM; the same JVM's client factory sends.
+ * An executor JVM's end of the reduce-scatter exchange ({@link ShardedRounds}): a listening socket, opened on first
+ * use, into which the other tasks of a round write slices straight into the arrays of the task they are for (its
+ * {@link Mailbox}): gradient slices to the slice's owner, and the owners' new parameter slices to every task. One
+ * server serves every task of the JVM, a thread per peer connection; a task writes to a peer on its own thread.
+ *
+ * <p>The slices travel over plain blocking sockets, not Spark's transport library (which still carries the
+ * driver's calls): on loopback the library moved a 3.8 MB slice in 5-6 ms where a blocking socket moves it in
+ * about 1 (docs/speed.md, "The peers' sockets"), and each iteration waits for two such transfers.
  */
 final class PeerServer {
     static final byte GRADIENT = 10;
     static final byte PARAMS = 11;
-    /** op, run, round, iteration, from partition, to partition, loss sum, captions */
-    static final int HEADER = 1 + 8 + 4 + 8 + 4 + 4 + 8 + 8;
+    /** op, run, round, iteration, from partition, to partition, loss sum, captions, body bytes */
+    static final int HEADER = 1 + 8 + 4 + 8 + 4 + 4 + 8 + 8 + 8;
     /**
      * Spark setting: the port each executor's peer server listens on: 0 (the default) any free one; N that port, or
      * when it is taken the next free one up to {@value #MAX_RETRIES} ports on (executors sharing a host take N, N+1,
@@ -48,20 +51,24 @@ final class PeerServer {
     private static final int MAX_RETRIES_DEFAULT = 16;
     /** How long a task waits for its peers or the driver (which may be writing a checkpoint) before it fails. */
     static final long TIMEOUT_SECONDS = 3600;
+    private static final int CONNECT_TIMEOUT_MILLIS = 120_000;
+    /** How much of a slice a connection's thread reads at once. */
+    private static final int CHUNK = 256 * 1024;
 
     private static volatile PeerServer instance;
 
-    private final TransportContext context;
-    private final TransportServer server;
+    private final ServerSocketChannel listener;
     private final TransportClientFactory clients;
     private final String host;
     private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
+    /** This JVM's open connection to each peer server, by host:port; one writer at a time each. */
+    private final Map<String, SocketChannel> links = new ConcurrentHashMap<>();
 
     private PeerServer(String host, int port, int maxRetries) {
         this.host = host;
-        this.context = new TransportContext(ParameterChannel.conf(), new Handler());
-        this.server = bind(context, host, port, maxRetries);
-        this.clients = context.createClientFactory();
+        this.listener = bind(host, port, maxRetries);
+        this.clients = new TransportContext(ParameterChannel.conf(), new NoOpRpcHandler()).createClientFactory();
+        daemon(this::accept, "captioner-peer-server").start();
     }
 
     /** This JVM's server, started on the host its block manager advertises, at the port {@link #PORT} asks for. */
@@ -97,19 +104,23 @@ final class PeerServer {
     }
 
     /**
-     * A server at {@code port}, or when that is taken the next free one of the {@code maxRetries} after it, as Spark
-     * binds its own ports ({@code Utils.startServiceOnPort}: above 65535 it wraps to 1024); port 0 takes any free one.
+     * A socket listening at {@code port}, or when that is taken the next free one of the {@code maxRetries} after it,
+     * as Spark binds its own ports ({@code Utils.startServiceOnPort}: above 65535 it wraps to 1024); port 0 takes any
+     * free one.
      */
-    static TransportServer bind(TransportContext context, String host, int port, int maxRetries) {
-        if (port == 0) {
-            return context.createServer(host, 0, List.of());
-        }
+    static ServerSocketChannel bind(String host, int port, int maxRetries) {
         for (int offset = 0; ; offset++) {
-            int tried = (port + offset - 1024) % (65536 - 1024) + 1024;
+            int tried = port == 0 ? 0 : (port + offset - 1024) % (65536 - 1024) + 1024;
             try {
-                return context.createServer(host, tried, List.of());
-            } catch (Exception e) { // Netty throws its BindException undeclared
-                if (!taken(e) || offset >= maxRetries) {
+                ServerSocketChannel channel = ServerSocketChannel.open();
+                try {
+                    return channel.bind(new InetSocketAddress(host, tried));
+                } catch (IOException e) {
+                    channel.close();
+                    throw e;
+                }
+            } catch (IOException e) {
+                if (!(e instanceof java.net.BindException) || port == 0 || offset >= maxRetries) {
                     throw new IllegalStateException("the reduce-scatter's peer server cannot listen on " + host + ":"
                             + (offset == 0 ? port : port + "-" + tried) + " (" + PORT + "=" + port + ", " + MAX_RETRIES
                             + "=" + maxRetries + "): " + e.getMessage() + "; give another port or a longer range", e);
@@ -118,23 +129,12 @@ final class PeerServer {
         }
     }
 
-    /** Whether binding failed because the port is in use (NIO says BindException, Netty's epoll EADDRINUSE). */
-    private static boolean taken(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof java.net.BindException
-                    || c.getMessage() != null && c.getMessage().contains("Address already in use")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     String host() {
         return host;
     }
 
     int port() {
-        return server.getPort();
+        return listener.socket().getLocalPort();
     }
 
     /** Where the peers of a task send to; registered before the driver tells them the task's address. */
@@ -255,33 +255,75 @@ final class PeerServer {
     }
 
     /**
-     * Streams {@code body} (a slice) to partition {@code to}'s task at {@code peer}; returns at once, {@code done}
-     * completes when the peer has it all.
+     * Writes {@code body} (a slice) to partition {@code to}'s task at {@code peer}; returns when the last byte is in
+     * this host's send buffer (the peer's connection thread drains it while this task goes on).
      */
     void send(ShardCoordinator.Peer peer, long run, int round, byte op, long it, int from, int to, double lossSum,
-              long captions, ByteBuffer body, CompletableFuture<Void> done) {
+              long captions, ByteBuffer body) {
         ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
         header.put(op).putLong(run).putInt(round).putLong(it).putInt(from).putInt(to).putDouble(lossSum)
-                .putLong(captions).flip();
-        client(peer.host(), peer.port()).uploadStream(new NioManagedBuffer(header), new NioManagedBuffer(body),
-                acknowledged(done));
+                .putLong(captions).putLong(body.remaining()).flip();
+        String at = peer.host() + ":" + peer.port();
+        while (true) {
+            SocketChannel link = links.computeIfAbsent(at, a -> connect(peer));
+            synchronized (link) {
+                if (!link.isOpen() || closedByPeer(link)) {
+                    links.remove(at, link);
+                    closeQuietly(link);
+                    continue;
+                }
+                try {
+                    ByteBuffer[] message = {header, body};
+                    while (body.hasRemaining()) {
+                        link.write(message);
+                    }
+                    return;
+                } catch (IOException e) {
+                    links.remove(at, link);
+                    closeQuietly(link);
+                    throw new UncheckedIOException(new IOException("sending partition " + from + "'s slice to "
+                            + "partition " + to + " at " + at + ": " + e, e));
+                }
+            }
+        }
     }
 
-    /** Completes {@code done} when the receiver acknowledges an upload, exceptionally when it fails. */
-    static RpcResponseCallback acknowledged(CompletableFuture<Void> done) {
-        return new RpcResponseCallback() {
-            @Override
-            public void onSuccess(ByteBuffer response) {
-                done.complete(null);
+    /**
+     * Whether the peer closed this connection (its JVM ended; a new one may listen at the same port): peers never
+     * write back, so anything readable means so. Checked before each slice, since a write into a connection the
+     * peer has closed can succeed once and lose its bytes.
+     */
+    private static boolean closedByPeer(SocketChannel link) {
+        try {
+            link.configureBlocking(false);
+            try {
+                return link.read(ByteBuffer.allocate(1)) != 0;
+            } finally {
+                link.configureBlocking(true);
             }
-
-            @Override
-            public void onFailure(Throwable e) {
-                done.completeExceptionally(e);
-            }
-        };
+        } catch (IOException e) {
+            return true;
+        }
     }
 
+    private static SocketChannel connect(ShardCoordinator.Peer peer) {
+        try {
+            SocketChannel link = SocketChannel.open();
+            try {
+                link.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                link.socket().connect(new InetSocketAddress(peer.host(), peer.port()), CONNECT_TIMEOUT_MILLIS);
+                return link;
+            } catch (IOException e) {
+                link.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException("cannot reach the peer server at " + peer.host() + ":"
+                    + peer.port() + ": " + e, e));
+        }
+    }
+
+    /** A client of Spark's transport library to the driver's {@link ShardCoordinator}. */
     TransportClient client(String peerHost, int peerPort) {
         try {
             return clients.createClient(peerHost, peerPort);
@@ -307,49 +349,114 @@ final class PeerServer {
         }
     }
 
-    private final class Handler extends RpcHandler {
-        private final StreamManager streams = new OneForOneStreamManager();
+    /** Completes {@code done} when the driver acknowledges an upload, exceptionally when it fails. */
+    static RpcResponseCallback acknowledged(CompletableFuture<Void> done) {
+        return new RpcResponseCallback() {
+            @Override
+            public void onSuccess(ByteBuffer response) {
+                done.complete(null);
+            }
 
-        @Override
-        public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
-            callback.onFailure(new UnsupportedOperationException("peers stream slices; they send no other request"));
+            @Override
+            public void onFailure(Throwable e) {
+                done.completeExceptionally(e);
+            }
+        };
+    }
+
+    private void accept() {
+        while (true) {
+            SocketChannel peer;
+            try {
+                peer = listener.accept();
+                peer.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException e) {
+                return; // the listener is closed: this JVM is ending
+            }
+            daemon(() -> serve(peer), "captioner-peer-" + peer.socket().getRemoteSocketAddress()).start();
         }
+    }
 
-        @Override
-        public StreamCallbackWithID receiveStream(TransportClient client, ByteBuffer message,
-                                                  RpcResponseCallback callback) {
-            ByteBuffer m = message.order(ByteOrder.LITTLE_ENDIAN);
-            byte op = m.get();
-            long run = m.getLong();
-            int round = m.getInt();
-            long it = m.getLong();
-            int from = m.getInt();
-            int to = m.getInt();
-            double lossSum = m.getDouble();
-            long count = m.getLong();
-            if (op != GRADIENT && op != PARAMS) {
-                throw new IllegalStateException("peer request " + op + " where a slice was expected");
-            }
-            Mailbox box = mailboxes.get(key(run, round, to));
-            if (box == null) {
-                throw new IllegalStateException("no task of round " + round + " for partition " + to + " here");
-            }
-            ArraySink sink = box.sink(op, it, from, lossSum, count);
-            String id = key(run, round, to) + "/" + op + "/" + it + "/" + from;
-            return new IncomingStream(id, sink::accept, () -> {
-                if (!sink.complete()) {
-                    String incomplete = "partition " + from + " sent " + sink.filled() + " values of its slice to "
-                            + "partition " + to + "; expected more";
-                    box.fail(incomplete);
-                    throw new IllegalStateException(incomplete);
+    /**
+     * Reads one peer connection's slices until it closes, each into the mailbox it is for; a slice of a round no task
+     * here waits for (a cancelled round's) is read and dropped. A connection lost or garbled mid-slice fails that
+     * mailbox, so its task fails at once rather than at the timeout.
+     */
+    private void serve(SocketChannel peer) {
+        ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        try (peer) {
+            while (readHeader(peer, header)) {
+                byte op = header.get();
+                long run = header.getLong();
+                int round = header.getInt();
+                long it = header.getLong();
+                int from = header.getInt();
+                int to = header.getInt();
+                double lossSum = header.getDouble();
+                long count = header.getLong();
+                long bytes = header.getLong();
+                Mailbox box = mailboxes.get(key(run, round, to));
+                try {
+                    if (op != GRADIENT && op != PARAMS) {
+                        throw new IOException("peer message " + op + " where a slice was expected");
+                    }
+                    ArraySink sink = box == null ? null : box.sink(op, it, from, lossSum, count);
+                    for (long left = bytes; left > 0; ) {
+                        chunk.clear().limit((int) Math.min(CHUNK, left));
+                        if (peer.read(chunk) < 0) {
+                            throw new EOFException("the connection closed " + left + " bytes before the slice's end");
+                        }
+                        left -= chunk.flip().remaining();
+                        if (sink != null) {
+                            sink.accept(chunk);
+                        }
+                    }
+                    if (sink != null && !sink.complete()) {
+                        throw new IOException("partition " + from + " sent " + sink.filled() + " values of its slice "
+                                + "to partition " + to + "; expected " + sink.length());
+                    }
+                    if (sink != null) {
+                        box.arrived(op);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    if (box != null) {
+                        box.fail("a slice from partition " + from + " failed: " + e.getMessage());
+                    }
+                    return;
                 }
-                box.arrived(op);
-            }, cause -> box.fail("a slice from partition " + from + " failed: " + cause));
+            }
+        } catch (IOException e) {
+            // the peer's JVM ended between slices: nothing of it was waited for
         }
+    }
 
-        @Override
-        public StreamManager getStreamManager() {
-            return streams;
+    /** Reads a whole header into {@code header} and flips it; false at a clean end of the stream before one. */
+    private static boolean readHeader(SocketChannel peer, ByteBuffer header) throws IOException {
+        header.clear();
+        while (header.hasRemaining()) {
+            if (peer.read(header) < 0) {
+                if (header.position() == 0) {
+                    return false;
+                }
+                throw new EOFException("the connection closed inside a slice's header");
+            }
+        }
+        header.flip();
+        return true;
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private static void closeQuietly(SocketChannel link) {
+        try {
+            link.close();
+        } catch (IOException e) {
+            // already broken
         }
     }
 }

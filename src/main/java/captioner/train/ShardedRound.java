@@ -218,43 +218,32 @@ final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, Parti
             } else {
                 b.asDoubleBuffer().put((double[]) array, start, length);
             }
-            List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int q = 0; q < layout.partitions(); q++) {
                 if (q != t) {
-                    CompletableFuture<Void> done = new CompletableFuture<>();
-                    server.send(peers[q], driver.run(), round, PeerServer.PARAMS, it, t, q, 0, 0, sliceOut.duplicate(),
-                            done);
-                    sent.add(done);
+                    server.send(peers[q], driver.run(), round, PeerServer.PARAMS, it, t, q, 0, 0, sliceOut.duplicate());
                 }
             }
             box.awaitParams(it);
-            for (CompletableFuture<Void> done : sent) {
-                PeerServer.await(done, "sending partition " + t + "'s parameter slice");
-            }
         }
 
-        /** Streams slice q of this partition's gradient to the owner of q, for every q but its own. */
+        /** Writes slice q of this partition's gradient to the owner of q, for every q but its own. */
         private void scatter(long it, PartialGradient g) {
             Tensor grads = g.gradient();
-            ByteBuffer b = gradientOut.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
-            if (grads.dtype() == captioner.tensor.DType.FLOAT32) {
-                b.asFloatBuffer().put(grads.floatStorage(), 0, layout.size());
-            } else {
-                b.asDoubleBuffer().put(grads.doubleStorage(), 0, layout.size());
-            }
-            List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int q = 0; q < layout.partitions(); q++) {
                 if (q != t) {
-                    ByteBuffer slice = gradientOut.duplicate();
-                    slice.position(layout.start(q) * layout.width()).limit(layout.start(q + 1) * layout.width());
-                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    int from = layout.start(q);
+                    int count = layout.length(q);
+                    ByteBuffer slice = gradientOut.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                    slice.position(from * layout.width()).limit((from + count) * layout.width());
+                    slice = slice.slice().order(ByteOrder.LITTLE_ENDIAN);
+                    if (grads.dtype() == captioner.tensor.DType.FLOAT32) {
+                        slice.asFloatBuffer().put(grads.floatStorage(), from, count);
+                    } else {
+                        slice.asDoubleBuffer().put(grads.doubleStorage(), from, count);
+                    }
                     server.send(peers[q], driver.run(), round, PeerServer.GRADIENT, it, t, q, g.lossSum, g.captions,
-                            slice.slice(), done);
-                    sent.add(done);
+                            slice);
                 }
-            }
-            for (CompletableFuture<Void> done : sent) {
-                PeerServer.await(done, "sending partition " + t + "'s gradient slices");
             }
         }
 
