@@ -16,9 +16,11 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -58,17 +60,22 @@ final class PeerServer {
     private static volatile PeerServer instance;
 
     private final ServerSocketChannel listener;
+    private final Thread acceptor;
     private final TransportClientFactory clients;
     private final String host;
     private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
     /** This JVM's open connection to each peer server, by host:port; one writer at a time each. */
     private final Map<String, SocketChannel> links = new ConcurrentHashMap<>();
 
-    private PeerServer(String host, int port, int maxRetries) {
+    /** The connections peers opened to this server, closed with it. */
+    private final Set<SocketChannel> accepted = ConcurrentHashMap.newKeySet();
+
+    PeerServer(String host, int port, int maxRetries) {
         this.host = host;
         this.listener = bind(host, port, maxRetries);
         this.clients = new TransportContext(ParameterChannel.conf(), new NoOpRpcHandler()).createClientFactory();
-        daemon(this::accept, "captioner-peer-server").start();
+        this.acceptor = daemon(this::accept, "captioner-peer-server");
+        acceptor.start();
     }
 
     /** This JVM's server, started on the host its block manager advertises, at the port {@link #PORT} asks for. */
@@ -114,6 +121,9 @@ final class PeerServer {
             try {
                 ServerSocketChannel channel = ServerSocketChannel.open();
                 try {
+                    // As Spark's servers do: a restarted executor can listen again at its port while the connections
+                    // of the one before linger in TIME_WAIT.
+                    channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                     return channel.bind(new InetSocketAddress(host, tried));
                 } catch (IOException e) {
                     channel.close();
@@ -373,6 +383,7 @@ final class PeerServer {
             } catch (IOException e) {
                 return; // the listener is closed: this JVM is ending
             }
+            accepted.add(peer);
             daemon(() -> serve(peer), "captioner-peer-" + peer.socket().getRemoteSocketAddress()).start();
         }
     }
@@ -428,7 +439,21 @@ final class PeerServer {
             }
         } catch (IOException e) {
             // the peer's JVM ended between slices: nothing of it was waited for
+        } finally {
+            accepted.remove(peer);
         }
+    }
+
+    /** Stops listening and closes the peers' connections, as this JVM's end would (tests start and stop servers). */
+    void shutdown() {
+        closeQuietly(listener);
+        try {
+            acceptor.join(); // the port is free once its accept has returned
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        accepted.forEach(PeerServer::closeQuietly);
+        links.values().forEach(PeerServer::closeQuietly);
     }
 
     /** Reads a whole header into {@code header} and flips it; false at a clean end of the stream before one. */
@@ -452,9 +477,9 @@ final class PeerServer {
         return thread;
     }
 
-    private static void closeQuietly(SocketChannel link) {
+    private static void closeQuietly(Channel channel) {
         try {
-            link.close();
+            channel.close();
         } catch (IOException e) {
             // already broken
         }
