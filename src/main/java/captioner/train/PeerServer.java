@@ -284,7 +284,7 @@ final class PeerServer {
                 }
                 try {
                     ByteBuffer[] message = {header, body};
-                    while (body.hasRemaining()) {
+                    while (header.hasRemaining() || body.hasRemaining()) {
                         link.write(message);
                     }
                     return;
