@@ -12,6 +12,7 @@ import org.apache.spark.network.server.NoOpRpcHandler;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -34,8 +35,8 @@ import java.util.concurrent.TimeoutException;
  * server serves every task of the JVM, a thread per peer connection; a task writes to a peer on its own thread.
  *
  * <p>The slices travel over plain blocking sockets, not Spark's transport library (which still carries the
- * driver's calls): on loopback the library moved a 3.8 MB slice in 5-6 ms where a blocking socket moves it in
- * about 1 (docs/speed.md, "The peers' sockets"), and each iteration waits for two such transfers.
+ * driver's calls): on loopback the library moved a 3.8 MB slice in 3-6 ms where a blocking socket moves it in
+ * 1-2.5 ({@code SliceBench}; docs/speed.md, "The peers' sockets"), and each iteration waits for two such transfers.
  */
 final class PeerServer {
     static final byte GRADIENT = 10;
@@ -130,7 +131,7 @@ final class PeerServer {
                     throw e;
                 }
             } catch (IOException e) {
-                if (!(e instanceof java.net.BindException) || port == 0 || offset >= maxRetries) {
+                if (!(e instanceof BindException) || port == 0 || offset >= maxRetries) {
                     throw new IllegalStateException("the reduce-scatter's peer server cannot listen on " + host + ":"
                             + (offset == 0 ? port : port + "-" + tried) + " (" + PORT + "=" + port + ", " + MAX_RETRIES
                             + "=" + maxRetries + "): " + e.getMessage() + "; give another port or a longer range", e);

@@ -17,7 +17,6 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +24,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A partition's task for a round of the reduce-scatter exchange ({@link ShardedRounds}). The task owns its
  * partition's slice of the parameters and of the update rule's state ({@link ShardLayout}). Each iteration it
- * computes its partition's summed gradient on the full parameters, streams slice q of it to the owner of q, adds
+ * computes its partition's summed gradient on the full parameters, writes slice q of it to the owner of q, adds
  * the P gradients of its own slice in partition order (as the driver's ordered sum adds whole vectors), scales by
  * 1/N, reports its slice's sum of squares to the driver, and on the driver's answer clips and updates its slice;
- * then it streams its new slice to every peer and waits for theirs. Its result is null: the state goes to the
+ * then it writes its new slice to every peer and waits for theirs. Its result is null: the state goes to the
  * driver through the {@link ShardCoordinator} at the points the driver asks for.
  */
 final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, PartialGradient>
@@ -209,7 +208,7 @@ final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, Parti
             layout.read(region.flip(), t, params, vectors);
         }
 
-        /** Sends this task's new slice to every peer and waits until it holds all of iteration {@code it}'s parameters. */
+        /** Writes this task's new slice to every peer and waits until it holds all of iteration {@code it}'s parameters. */
         private void allGather(long it) {
             sliceOut.clear();
             ByteBuffer b = sliceOut.duplicate().order(ByteOrder.LITTLE_ENDIAN);
