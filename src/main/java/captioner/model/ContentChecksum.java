@@ -12,6 +12,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,11 +34,15 @@ final class ContentChecksum {
     /** The attribute jhdf adds when it closes a file it wrote (its version), not part of what we wrote. */
     private static final String WRITER_ATTRIBUTE = "_jHDF";
 
-    private final Map<String, byte[]> entries = new TreeMap<>();
+    /** Each entry's value: a root attribute's bytes, or a dataset's array, encoded only when digested. */
+    private final Map<String, Object> entries = new TreeMap<>();
 
-    /** Records a dataset: {@code data} is its Java array as jhdf writes and reads it (float[][], double[], String[]). */
+    /**
+     * Records a dataset: {@code data} is its Java array as jhdf writes and reads it (float[][], double[], String[]);
+     * it is read when {@link #value} is computed, so it must not change before.
+     */
     void dataset(String path, Object data) {
-        entries.put("dataset " + path, encode(data));
+        entries.put("dataset " + path, data);
     }
 
     /** Records a root attribute: a String, Long or Double as jhdf writes and reads it. */
@@ -50,12 +55,23 @@ final class ContentChecksum {
     String value() {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            Encoder digest = new Encoder(sha);
+            for (Map.Entry<String, Object> e : entries.entrySet()) {
                 byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
                 sha.update(lengthBytes(key.length));
                 sha.update(key);
-                sha.update(lengthBytes(e.getValue().length));
-                sha.update(e.getValue());
+                if (e.getValue() instanceof byte[] attribute) {
+                    sha.update(lengthBytes(attribute.length));
+                    sha.update(attribute);
+                } else {
+                    // A dataset's encoding, preceded by its length: counted in a first pass, digested in a second.
+                    Encoder counter = new Encoder(null);
+                    counter.write(e.getValue());
+                    counter.flush();
+                    sha.update(lengthBytes(Math.toIntExact(counter.count)));
+                    digest.write(e.getValue());
+                    digest.flush();
+                }
             }
             return PREFIX + HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
@@ -105,53 +121,100 @@ final class ContentChecksum {
         }
     }
 
-    /** Lengths at every level (so shapes count), then the values' bits, big-endian. */
-    private static byte[] encode(Object data) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            write(out, data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
+    /**
+     * Lengths at every level (so shapes count), then the values' bits, big-endian, as {@link DataOutputStream} writes
+     * them; fed to the digest through a buffer (or, without one, only counted), so no copy of the values is made.
+     */
+    private static final class Encoder {
+        private final MessageDigest sha;
+        private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16); // big-endian, as DataOutputStream writes
+        private final DataOutputStream text;
+        private final ByteArrayOutputStream textBytes = new ByteArrayOutputStream();
+        long count;
 
-    private static void write(DataOutputStream out, Object data) throws IOException {
-        if (data == null || !data.getClass().isArray()) {
-            out.writeUTF("scalar " + data);
-            return;
+        Encoder(MessageDigest sha) {
+            this.sha = sha;
+            this.text = new DataOutputStream(textBytes);
         }
-        int n = Array.getLength(data);
-        out.writeUTF(data.getClass().getComponentType().getSimpleName());
-        out.writeInt(n);
-        if (data instanceof float[] a) {
-            for (float v : a) {
-                out.writeInt(Float.floatToRawIntBits(v));
+
+        void write(Object data) {
+            if (data == null || !data.getClass().isArray()) {
+                utf("scalar " + data);
+                return;
             }
-        } else if (data instanceof double[] a) {
-            for (double v : a) {
-                out.writeLong(Double.doubleToRawLongBits(v));
+            int n = Array.getLength(data);
+            utf(data.getClass().getComponentType().getSimpleName());
+            room(4).putInt(n);
+            if (data instanceof float[] a) {
+                for (int i = 0; i < n; ) {
+                    int k = Math.min(n - i, room(4).remaining() / 4);
+                    buffer.asFloatBuffer().put(a, i, k); // floatToRawIntBits, as writeInt(floatToRawIntBits(v))
+                    buffer.position(buffer.position() + 4 * k);
+                    i += k;
+                }
+            } else if (data instanceof double[] a) {
+                for (int i = 0; i < n; ) {
+                    int k = Math.min(n - i, room(8).remaining() / 8);
+                    buffer.asDoubleBuffer().put(a, i, k);
+                    buffer.position(buffer.position() + 8 * k);
+                    i += k;
+                }
+            } else if (data instanceof long[] a) {
+                for (long v : a) {
+                    room(8).putLong(v);
+                }
+            } else if (data instanceof int[] a) {
+                for (int v : a) {
+                    room(4).putInt(v);
+                }
+            } else if (data instanceof String[] a) {
+                for (String v : a) {
+                    byte[] b = v.getBytes(StandardCharsets.UTF_8);
+                    room(4).putInt(b.length);
+                    bytes(b);
+                }
+            } else if (data instanceof Object[] a) {
+                for (Object v : a) {
+                    write(v);
+                }
+            } else {
+                throw new IllegalArgumentException("no checksum encoding for " + data.getClass());
             }
-        } else if (data instanceof long[] a) {
-            for (long v : a) {
-                out.writeLong(v);
+        }
+
+        /** {@link DataOutputStream#writeUTF}'s bytes (modified UTF-8 behind a 2-byte length). */
+        private void utf(String s) {
+            textBytes.reset();
+            try {
+                text.writeUTF(s);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } else if (data instanceof int[] a) {
-            for (int v : a) {
-                out.writeInt(v);
+            bytes(textBytes.toByteArray());
+        }
+
+        private void bytes(byte[] b) {
+            for (int i = 0; i < b.length; ) {
+                int k = Math.min(b.length - i, room(1).remaining());
+                buffer.put(b, i, k);
+                i += k;
             }
-        } else if (data instanceof String[] a) {
-            for (String v : a) {
-                byte[] b = v.getBytes(StandardCharsets.UTF_8);
-                out.writeInt(b.length);
-                out.write(b);
+        }
+
+        /** The buffer, emptied into the digest first when it has fewer than {@code bytes} free. */
+        private ByteBuffer room(int bytes) {
+            if (buffer.remaining() < bytes) {
+                flush();
             }
-        } else if (data instanceof Object[] a) {
-            for (Object v : a) {
-                write(out, v);
+            return buffer;
+        }
+
+        void flush() {
+            count += buffer.position();
+            if (sha != null) {
+                sha.update(buffer.array(), 0, buffer.position());
             }
-        } else {
-            throw new IllegalArgumentException("no checksum encoding for " + data.getClass());
+            buffer.clear();
         }
     }
 
