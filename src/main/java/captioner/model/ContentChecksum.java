@@ -112,7 +112,7 @@ final class ContentChecksum {
     private void walk(Group group, String source) {
         for (Node n : group.getChildren().values()) {
             if (n instanceof Dataset d) {
-                // The encoding below copies the values into a byte stream that may grow to twice their size.
+                // Reading takes jhdf's buffer and the array, about twice the values; value() reads the array.
                 DeclaredSize.require(d, source, d.getPath(), 2 * d.getSizeInBytes());
                 dataset(d.getPath(), d.getData());
             } else if (n instanceof Group g) {
