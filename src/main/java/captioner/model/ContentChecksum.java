@@ -56,6 +56,7 @@ final class ContentChecksum {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             Encoder digest = new Encoder(sha);
+            Encoder counter = new Encoder(null);
             for (Map.Entry<String, Object> e : entries.entrySet()) {
                 byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
                 sha.update(lengthBytes(key.length));
@@ -65,7 +66,7 @@ final class ContentChecksum {
                     sha.update(attribute);
                 } else {
                     // A dataset's encoding, preceded by its length: counted in a first pass, digested in a second.
-                    Encoder counter = new Encoder(null);
+                    counter.count = 0;
                     counter.write(e.getValue());
                     counter.flush();
                     sha.update(lengthBytes(Math.toIntExact(counter.count)));
