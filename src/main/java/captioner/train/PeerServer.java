@@ -41,6 +41,8 @@ import java.util.concurrent.TimeoutException;
 final class PeerServer {
     static final byte GRADIENT = 10;
     static final byte PARAMS = 11;
+    /** A header alone: the sender's slice's sum of squares (in the loss sum's place) of an iteration. */
+    static final byte NORM = 12;
     /** op, run, round, iteration, from partition, to partition, loss sum, captions, body bytes */
     static final int HEADER = 1 + 8 + 4 + 8 + 4 + 4 + 8 + 8 + 8;
     /**
@@ -163,9 +165,10 @@ final class PeerServer {
 
     /**
      * What a task of a round receives from its peers: the slices of the next parameters (straight into its full
-     * parameter array, at each slice's place) and, for the slice it owns, the other partitions' gradient slices with
-     * their loss sums and caption counts. At most one iteration of each is in flight: a peer's gradient of iteration
-     * k needs this owner's parameters of k, and a peer's parameters of k + 1 need this task's gradient of k.
+     * parameter array, at each slice's place), for the slice it owns the other partitions' gradient slices with
+     * their loss sums and caption counts, and the other owners' sums of squares of their slices. At most one
+     * iteration of each is in flight: a peer's gradient of iteration k needs this owner's parameters of k, its sum
+     * of squares of k needs this owner's gradient slice of k, and its parameters of k + 1 need this owner's sum of k.
      */
     static final class Mailbox {
         final long run;
@@ -177,8 +180,11 @@ final class PeerServer {
         final Object[] gradients;
         final double[] lossSums;
         final long[] captions;
+        final double[] sumSquares;
         private long gradientIteration = -1;
         private int gradientsIn;
+        private long normIteration = -1;
+        private int normsIn;
         private long paramsIteration = -1;
         private int paramsIn;
         private String failure;
@@ -196,11 +202,18 @@ final class PeerServer {
             }
             this.lossSums = new double[p];
             this.captions = new long[p];
+            this.sumSquares = new double[p];
         }
 
         /** Waits until every other partition's gradient slice of iteration {@code it} is in. */
         synchronized void awaitGradients(long it) {
             await(() -> layout.partitions() == 1 || gradientIteration == it && gradientsIn == layout.partitions() - 1, "gradient slices", it);
+        }
+
+        /** Waits until every other owner's sum of squares of iteration {@code it} is in. */
+        synchronized void awaitNorms(long it) {
+            await(() -> layout.partitions() == 1 || normIteration == it && normsIn == layout.partitions() - 1,
+                    "slices' sums of squares", it);
         }
 
         /** Waits until every other slice of iteration {@code it}'s parameters is in. */
@@ -229,11 +242,27 @@ final class PeerServer {
             }
         }
 
+        /** Another owner's sum of squares of its slice, arrived. */
+        private synchronized void norm(long it, int from, double value) {
+            checkSender(from);
+            if (normIteration != it) {
+                normIteration = it;
+                normsIn = 0;
+            }
+            sumSquares[from] = value;
+            normsIn++;
+            notifyAll();
+        }
+
+        private void checkSender(int from) {
+            if (from < 0 || from >= layout.partitions() || from == partition) {
+                throw new IllegalStateException("a message from partition " + from + " reached partition " + partition);
+            }
+        }
+
         /** Where an arriving slice goes; checks that it is the one this task expects next. */
         private synchronized ArraySink sink(byte op, long it, int from, double lossSum, long count) {
-            if (from < 0 || from >= layout.partitions() || from == partition) {
-                throw new IllegalStateException("a slice from partition " + from + " reached partition " + partition);
-            }
+            checkSender(from);
             if (op == GRADIENT) {
                 if (gradientIteration != it) {
                     gradientIteration = it;
@@ -410,8 +439,15 @@ final class PeerServer {
                 long bytes = header.getLong();
                 Mailbox box = mailboxes.get(key(run, round, to));
                 try {
+                    if (op == NORM && bytes == 0) {
+                        if (box != null) {
+                            box.norm(it, from, lossSum);
+                        }
+                        continue;
+                    }
                     if (op != GRADIENT && op != PARAMS) {
-                        throw new IOException("peer message " + op + " where a slice was expected");
+                        throw new IOException("peer message " + op + " with " + bytes + " bytes where a slice or a "
+                                + "sum of squares was expected");
                     }
                     ArraySink sink = box == null ? null : box.sink(op, it, from, lossSum, count);
                     for (long left = bytes; left > 0; ) {

@@ -23,25 +23,24 @@ import java.util.Map;
 /**
  * The driver's end of the reduce-scatter exchange ({@link ShardedRounds}): a server of Spark's transport library
  * that only carries small messages and the state at the edges of a round. Each task of a round registers its
- * executor's {@link PeerServer} and learns every peer's address; each iteration every owner reports its partition's
- * loss sum and counts and its slice's sum of squares, and the answer (sent when all have reported) says whether to
- * update, with which learning rate and clipping, and whether to upload its slices of the state (a checkpoint or the
- * round's end); at a round's start each owner streams its slices of the state from here.
+ * executor's {@link PeerServer} and learns every peer's address; each iteration every owner sends its partition's
+ * loss sum, counts, timings and its slice's sum of squares one way (the owners decide the iteration among
+ * themselves, {@link StepDecision}, and do not wait for the driver); at a round's start each owner streams its
+ * slices of the state from here, and when it uploads them (a checkpoint, the round's end, a loss that is not
+ * finite) it waits until the driver has read them.
  *
  * <p>A second registration of a partition in a round means that Spark retried its task (the task failed or its
  * executor was lost), and with it that owner's slices of the state: the round is then {@linkplain #broken()
- * broken} and the driver reruns it from its own last complete state. The iterations it has answered since are
- * answered again the same way (the rerun's reports are checked to be bitwise the first run's: everything is a pure
- * function of that state).
+ * broken} and the driver reruns it from its own last complete state. The reports of iterations the driver has
+ * taken since are checked to be bitwise the first run's (everything is a pure function of that state).
  */
 final class ShardCoordinator implements AutoCloseable {
     static final byte REGISTER = 1;
+    /** A one-way message: an owner's report of an iteration. */
     static final byte REPORT = 2;
     static final byte SYNC = 3;
-    /** Answer bits: upload the state after this iteration; do not update (the loss or norm is not finite); clip. */
-    static final byte UPLOAD = 1;
-    static final byte STOP = 2;
-    static final byte CLIP = 4;
+    /** Answered once the driver has read the state an owner uploaded: until then the owner must not change it. */
+    static final byte RELEASE = 4;
 
     /** Where a task's {@link PeerServer} listens. */
     record Peer(String host, int port) implements Serializable {
@@ -56,8 +55,19 @@ final class ShardCoordinator implements AutoCloseable {
                   double sumSquares) {
     }
 
-    /** The driver's answer to an iteration's reports. */
-    record Answer(byte action, double learningRate, double clipScale, double[] lossSums) {
+    /** Every owner's report of an iteration, and when ({@link System#nanoTime}) the last of them arrived. */
+    record Reports(Report[] reports, long arrivedNanos) {
+    }
+
+    /** The reports of an iteration so far. */
+    private static final class Arrivals {
+        final Report[] reports;
+        int count;
+        long lastNanos;
+
+        Arrivals(int partitions) {
+            reports = new Report[partitions];
+        }
     }
 
     /** The round must be rerun: a task of it was retried. */
@@ -82,14 +92,16 @@ final class ShardCoordinator implements AutoCloseable {
     private int registered;
     private final List<RpcResponseCallback> registering = new ArrayList<>();
     private String broken;
-    private long reportIteration = -1;
-    private final Report[] reports;
-    private final RpcResponseCallback[] answering;
-    private int reported;
-    private final Map<Long, Answer> answered = new HashMap<>();
+    /** The current round's reports of the iterations the driver has not taken yet. */
+    private final Map<Long, Arrivals> pending = new HashMap<>();
+    /** The partitions' loss sums of the iterations the driver has taken since its state last settled. */
+    private final Map<Long, double[]> taken = new HashMap<>();
     private long syncIteration = -1;
     private int synced;
     private final double[][] syncScalars;
+    /** The last iteration whose uploaded state the driver has read, and the owners waiting to hear it. */
+    private long released = -1;
+    private final List<Waiting> releasing = new ArrayList<>();
     private boolean closed;
     private String failure;
 
@@ -97,8 +109,6 @@ final class ShardCoordinator implements AutoCloseable {
         this.layout = layout;
         int p = layout.partitions();
         this.peers = new Peer[p];
-        this.reports = new Report[p];
-        this.answering = new RpcResponseCallback[p];
         this.syncScalars = new double[p][];
         this.state = ByteBuffer.allocateDirect(layout.stateBytes()).order(ByteOrder.LITTLE_ENDIAN);
         this.context = new TransportContext(ParameterChannel.conf(), new Handler());
@@ -126,17 +136,11 @@ final class ShardCoordinator implements AutoCloseable {
             roundScalars = scalars.clone();
             fail.addAll(registering);
             registering.clear();
-            for (RpcResponseCallback c : answering) {
-                if (c != null) {
-                    fail.add(c);
-                }
-            }
+            releasing.forEach(w -> fail.add(w.callback()));
+            releasing.clear();
             Arrays.fill(peers, null);
-            Arrays.fill(reports, null);
-            Arrays.fill(answering, null);
             registered = 0;
-            reported = 0;
-            reportIteration = -1;
+            pending.clear();
             synced = 0;
             syncIteration = -1;
             broken = null;
@@ -160,9 +164,11 @@ final class ShardCoordinator implements AutoCloseable {
      * Waits for every owner's report of iteration {@code it}; between waits runs {@code check}, which throws if the
      * job has failed. Throws {@link Broken} when the round must be rerun.
      */
-    synchronized Report[] awaitReports(long it, Runnable check) {
-        await(() -> reportIteration == it && reported == layout.partitions(), it, check);
-        return reports.clone();
+    synchronized Reports awaitReports(long it, Runnable check) {
+        await(() -> pending.containsKey(it) && pending.get(it).count == layout.partitions(), it, check);
+        Arrivals a = pending.remove(it);
+        taken.put(it, Arrays.stream(a.reports).mapToDouble(Report::lossSum).toArray());
+        return new Reports(a.reports, a.lastNanos);
     }
 
     /** Waits for every owner's upload of its state after iteration {@code it}; returns the owners' scalars. */
@@ -194,27 +200,24 @@ final class ShardCoordinator implements AutoCloseable {
         }
     }
 
-    /** Answers iteration {@code it}'s reports, and keeps the answer for a rerun of the round. */
-    void answer(long it, Answer a) {
-        RpcResponseCallback[] to;
+    /**
+     * The driver has read the state after iteration {@code it}: it is the driver's, the reports up to it are no longer
+     * needed to check a rerun, and the owners that uploaded it go on.
+     */
+    void settled(long it) {
+        List<RpcResponseCallback> go = new ArrayList<>();
         synchronized (this) {
-            answered.put(it, a);
-            to = answering.clone();
-            Arrays.fill(answering, null);
+            taken.keySet().removeIf(k -> k <= it);
+            released = Math.max(released, it);
+            releasing.removeIf(w -> w.iteration() <= it && go.add(w.callback()));
         }
-        for (RpcResponseCallback c : to) {
-            c.onSuccess(encode(a));
+        for (RpcResponseCallback c : go) {
+            c.onSuccess(ByteBuffer.allocate(0));
         }
     }
 
-    /** The state after iteration {@code it} is the driver's: answers up to it are no longer needed for a rerun. */
-    synchronized void settled(long it) {
-        answered.keySet().removeIf(k -> k <= it);
-    }
-
-    private static ByteBuffer encode(Answer a) {
-        return ByteBuffer.allocate(1 + 8 + 8).order(ByteOrder.LITTLE_ENDIAN).put(a.action()).putDouble(a.learningRate())
-                .putDouble(a.clipScale()).flip();
+    /** An owner waiting for the driver to read the state it uploaded after {@code iteration}. */
+    private record Waiting(long iteration, RpcResponseCallback callback) {
     }
 
     @Override
@@ -224,11 +227,8 @@ final class ShardCoordinator implements AutoCloseable {
             closed = true;
             fail.addAll(registering);
             registering.clear();
-            for (RpcResponseCallback c : answering) {
-                if (c != null) {
-                    fail.add(c);
-                }
-            }
+            releasing.forEach(w -> fail.add(w.callback()));
+            releasing.clear();
             notifyAll();
         }
         for (RpcResponseCallback c : fail) {
@@ -282,47 +282,45 @@ final class ShardCoordinator implements AutoCloseable {
         return b.flip();
     }
 
-    private void report(ByteBuffer m, RpcResponseCallback callback) {
+    /** An owner's report of an iteration: kept for the driver, or checked against the first run's when it took it. */
+    private void report(ByteBuffer m) {
         long it = m.getLong();
         int partition = m.getInt();
         Report r = new Report(m.getDouble(), m.getLong(), m.getLong(), m.getLong(), m.getLong(), m.getDouble());
-        Answer again = null;
-        RpcResponseCallback[] to = null;
         synchronized (this) {
-            if (reportIteration != it) {
-                reportIteration = it;
-                reported = 0;
-                Arrays.fill(reports, null);
-            }
-            if (reports[partition] != null) {
-                throw new IllegalStateException("partition " + partition + " reported iteration " + (it + 1) + " twice");
-            }
-            reports[partition] = r;
-            answering[partition] = callback;
-            if (++reported < layout.partitions()) {
+            double[] first = taken.get(it);
+            if (first != null) {
+                if (Double.doubleToRawLongBits(r.lossSum()) != Double.doubleToRawLongBits(first[partition])) {
+                    failure = "the rerun of iteration " + (it + 1) + " gave partition " + partition + " another loss "
+                            + "than its first run; the computation is not deterministic";
+                    notifyAll();
+                }
                 return;
             }
-            again = answered.get(it);
-            if (again == null) {
+            Arrivals a = pending.computeIfAbsent(it, k -> new Arrivals(layout.partitions()));
+            if (a.reports[partition] != null) {
+                failure = "partition " + partition + " reported iteration " + (it + 1) + " twice";
                 notifyAll();
                 return;
             }
-            for (int q = 0; q < reports.length; q++) {
-                if (Double.doubleToRawLongBits(reports[q].lossSum())
-                        != Double.doubleToRawLongBits(again.lossSums()[q])) {
-                    failure = "the rerun of iteration " + (it + 1) + " gave partition " + q + " another loss than "
-                            + "its first run; the computation is not deterministic";
-                    notifyAll();
-                    throw new IllegalStateException("the rerun of iteration " + (it + 1) + " gave partition " + q
-                            + " another loss than its first run; the computation is not deterministic");
-                }
+            a.reports[partition] = r;
+            if (++a.count == layout.partitions()) {
+                a.lastNanos = System.nanoTime();
+                notifyAll();
             }
-            to = answering.clone();
-            Arrays.fill(answering, null);
         }
-        for (RpcResponseCallback c : to) {
-            c.onSuccess(encode(again));
+    }
+
+    /** An owner asks to go on after uploading its state after an iteration: answered once the driver has read it. */
+    private void release(ByteBuffer m, RpcResponseCallback callback) {
+        long it = m.getLong();
+        synchronized (this) {
+            if (released < it) {
+                releasing.add(new Waiting(it, callback));
+                return;
+            }
         }
+        callback.onSuccess(ByteBuffer.allocate(0));
     }
 
     /** An owner's upload of its state after an iteration, streamed into its region of {@link #state()}. */
@@ -388,10 +386,15 @@ final class ShardCoordinator implements AutoCloseable {
             try {
                 ByteBuffer m = message.order(ByteOrder.LITTLE_ENDIAN);
                 byte op = header(m);
+                if (op == 0) {
+                    return; // a report of a round that is over: its tasks are being cancelled
+                }
                 if (op == REGISTER) {
                     register(m, callback);
                 } else if (op == REPORT) {
-                    report(m, callback);
+                    report(m);
+                } else if (op == RELEASE) {
+                    release(m, callback);
                 } else {
                     throw new IllegalStateException("exchange request " + op + " is not a message");
                 }
@@ -410,7 +413,7 @@ final class ShardCoordinator implements AutoCloseable {
             return upload(m);
         }
 
-        /** Checks a request's run and round; returns its op. */
+        /** Checks a request's run and round; returns its op, or 0 for a report of a round that is over. */
         private byte header(ByteBuffer m) {
             byte op = m.get();
             long run = m.getLong();
@@ -423,6 +426,9 @@ final class ShardCoordinator implements AutoCloseable {
                     throw new IllegalStateException("the run has ended");
                 }
                 if (r != round) {
+                    if (op == REPORT) {
+                        return 0;
+                    }
                     throw new IllegalStateException("round " + r + " is over");
                 }
             }

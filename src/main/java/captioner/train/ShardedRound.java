@@ -26,9 +26,11 @@ import java.util.concurrent.TimeUnit;
  * partition's slice of the parameters and of the update rule's state ({@link ShardLayout}). Each iteration it
  * computes its partition's summed gradient on the full parameters, writes slice q of it to the owner of q, adds
  * the P gradients of its own slice in partition order (as the driver's ordered sum adds whole vectors), scales by
- * 1/N, reports its slice's sum of squares to the driver, and on the driver's answer clips and updates its slice;
- * then it writes its new slice to every peer and waits for theirs. Its result is null: the state goes to the
- * driver through the {@link ShardCoordinator} at the points the driver asks for.
+ * 1/N, writes its slice's sum of squares to every peer and reports the iteration to the driver (one way); with
+ * every peer's sum it decides the iteration as the driver will ({@link StepDecision}), clips and updates its slice
+ * at the round's planned learning rate, writes the new slice to every peer and waits for theirs. Its result is
+ * null: the state goes to the driver through the {@link ShardCoordinator} at checkpoints, at the round's end and
+ * when the loss or norm is not finite.
  */
 final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, PartialGradient>
         implements Serializable {
@@ -40,17 +42,28 @@ final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, Parti
     private final int round;
     /** How often this round was rerun: added to Spark's attempt number (fault injection fails attempt 0 only). */
     private final int reruns;
-    /** One per iteration of the round, in order. */
+    /** One of each per iteration of the round, in order: its task, learning rate and whether a checkpoint is due. */
     private final PartitionGradient[] steps;
+    private final double[] learningRates;
+    private final boolean[] checkpoints;
+    /** The clipping bound, or null: no clipping. */
+    private final Double clipNorm;
 
     ShardedRound(ShardCoordinator.Address driver, ShardLayout layout, UpdateRuleType rule, int round, int reruns,
-                 List<PartitionGradient> steps) {
+                 List<PartitionGradient> steps, double[] learningRates, boolean[] checkpoints, Double clipNorm) {
+        if (learningRates.length != steps.size() || checkpoints.length != steps.size()) {
+            throw new IllegalArgumentException("a plan of " + learningRates.length + " learning rates and "
+                    + checkpoints.length + " checkpoints for " + steps.size() + " iterations");
+        }
         this.driver = driver;
         this.layout = layout;
         this.rule = rule;
         this.round = round;
         this.reruns = reruns;
         this.steps = steps.toArray(new PartitionGradient[0]);
+        this.learningRates = learningRates.clone();
+        this.checkpoints = checkpoints.clone();
+        this.clipNorm = clipNorm;
     }
 
     @Override
@@ -76,6 +89,10 @@ final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, Parti
         private final PeerServer.Mailbox box;
         private final ByteBuffer gradientOut;
         private final ByteBuffer sliceOut;
+        /** Every partition's loss sum, caption count and slice's sum of squares of the iteration being decided. */
+        private final double[] lossSums = new double[layout.partitions()];
+        private final long[] captions = new long[layout.partitions()];
+        private final double[] sumsOfSquares = new double[layout.partitions()];
         private ShardCoordinator.Peer[] peers;
 
         Owner(int t, int attempt) {
@@ -105,11 +122,11 @@ final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, Parti
                 Kernels k = Kernels.of(layout.dtype());
                 Tensor mine = summed.view(start, length);
                 for (long it = first; it < end; it++) {
-                    PartialGradient g = steps[(int) (it - first)].compute(t, attempt, shard, array, go, null);
+                    int i = (int) (it - first);
+                    PartialGradient g = steps[i].compute(t, attempt, shard, array, go, null);
                     scatter(it, g);
                     box.awaitGradients(it);
                     long reduce = System.nanoTime();
-                    long n = g.captions;
                     for (int q = 0; q < layout.partitions(); q++) {
                         Tensor part = q == t ? g.gradient().view(start, length) : layout.wrap(box.gradients[q]);
                         if (q == 0) {
@@ -117,25 +134,33 @@ final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, Parti
                         } else {
                             k.axpy(1, part, mine);
                         }
-                        n += q == t ? 0 : box.captions[q];
+                    }
+                    long n = 0;
+                    for (int q = 0; q < layout.partitions(); q++) {
+                        lossSums[q] = q == t ? g.lossSum : box.lossSums[q];
+                        captions[q] = q == t ? g.captions : box.captions[q];
+                        n += captions[q];
                     }
                     k.scale(mine, 1.0 / n);
                     double sumSquares = GradientClipping.sliceSumSquares(summed, layout.partitions(), t);
-                    ByteBuffer answer = report(it, g, System.nanoTime() - reduce, sumSquares);
+                    shareNorm(it, sumSquares);
+                    report(it, g, System.nanoTime() - reduce, sumSquares);
                     go = System.nanoTime();
-                    byte action = answer.get();
-                    double learningRate = answer.getDouble();
-                    double clipScale = answer.getDouble();
-                    if ((action & ShardCoordinator.STOP) == 0) {
-                        if ((action & ShardCoordinator.CLIP) != 0) {
-                            k.scale(mine, clipScale);
-                        }
-                        owned.update(params, summed, learningRate, start, length);
+                    box.awaitNorms(it);
+                    for (int q = 0; q < layout.partitions(); q++) {
+                        sumsOfSquares[q] = q == t ? sumSquares : box.sumSquares[q];
                     }
-                    if ((action & (ShardCoordinator.UPLOAD | ShardCoordinator.STOP)) != 0) {
+                    StepDecision d = StepDecision.of(lossSums, captions, sumsOfSquares, clipNorm);
+                    if (d.finite()) {
+                        if (d.clip()) {
+                            k.scale(mine, d.clipScale());
+                        }
+                        owned.update(params, summed, learningRates[i], start, length);
+                    }
+                    if (!d.finite() || checkpoints[i] || it + 1 == end) {
                         upload(it);
                     }
-                    if ((action & ShardCoordinator.STOP) != 0) {
+                    if (!d.finite()) {
                         return;
                     }
                     if (it + 1 < end) {
@@ -246,14 +271,27 @@ final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, Parti
             }
         }
 
-        /** This owner's report of iteration {@code it}; returns the driver's answer. */
-        private ByteBuffer report(long it, PartialGradient g, long reduceNanos, double sumSquares) {
-            return call(message(ShardCoordinator.REPORT, 8 + 4 + 6 * 8).putLong(it).putInt(t).putDouble(g.lossSum)
-                    .putLong(g.captions).putLong(g.computeNanos).putLong(g.paramsNanos).putLong(reduceNanos)
-                    .putDouble(sumSquares));
+        /** Writes this owner's slice's sum of squares of iteration {@code it} to every peer. */
+        private void shareNorm(long it, double sumSquares) {
+            for (int q = 0; q < layout.partitions(); q++) {
+                if (q != t) {
+                    server.send(peers[q], driver.run(), round, PeerServer.NORM, it, t, q, sumSquares, 0,
+                            ByteBuffer.allocate(0));
+                }
+            }
         }
 
-        /** Streams this partition's slices of the state after iteration {@code it} to the driver. */
+        /** Sends this owner's report of iteration {@code it} to the driver, which does not answer it. */
+        private void report(long it, PartialGradient g, long reduceNanos, double sumSquares) {
+            coordinator().send(message(ShardCoordinator.REPORT, 8 + 4 + 6 * 8).putLong(it).putInt(t)
+                    .putDouble(g.lossSum).putLong(g.captions).putLong(g.computeNanos).putLong(g.paramsNanos)
+                    .putLong(reduceNanos).putDouble(sumSquares).flip());
+        }
+
+        /**
+         * Streams this partition's slices of the state after iteration {@code it} to the driver and waits until it
+         * has read them (the owners may otherwise be a checkpoint further on before it has).
+         */
         private void upload(long it) {
             double[] scalars = ShardLayout.scalars(owned, layout.size());
             ByteBuffer header = message(ShardCoordinator.SYNC, 8 + 4 + 4 + 8 * scalars.length).putLong(it).putInt(t)
@@ -267,6 +305,7 @@ final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, Parti
             coordinator().uploadStream(new NioManagedBuffer(header.flip()), new NioManagedBuffer(region),
                     PeerServer.acknowledged(done));
             PeerServer.await(done, "uploading partition " + t + "'s state");
+            call(message(ShardCoordinator.RELEASE, 8).putLong(it));
         }
     }
 }

@@ -17,24 +17,26 @@ import java.util.List;
 /**
  * The reduce-scatter exchange ({@link Exchange#REDUCE_SCATTER}): the driver no longer carries parameters or gradients.
  * The flat vector is cut into one slice per partition ({@link ShardLayout}); each partition's task owns its slice of
- * the parameters and of the update rule's state, and the tasks stream gradient slices to their owners and new
- * parameter slices to each other, executor to executor ({@link ShardedRound}, {@link PeerServer}). The driver gets
- * small messages only ({@link ShardCoordinator}): per iteration each partition's loss sum, counts, timings and its
- * slice's sum of squares, from which it computes the loss, the global norm (the ordered sum of the slices' sums, as
- * {@link captioner.nn.GradientClipping#norm(Tensor, int)} defines it in every design), the finiteness check and the
- * clipping, and answers with the learning rate. Every owner adds its slice's P gradients in partition order and
- * applies the update rule's arithmetic to its slice, so the result is bitwise the driver's update of the default
- * design.
+ * the parameters and of the update rule's state, and the tasks stream gradient slices to their owners, their
+ * slices' sums of squares to each other and new parameter slices to each other, executor to executor
+ * ({@link ShardedRound}, {@link PeerServer}). Every owner adds its slice's P gradients in partition order, decides
+ * the iteration from the partitions' loss sums and sums of squares ({@link StepDecision}: the finiteness check, the
+ * global norm as {@link captioner.nn.GradientClipping#norm(Tensor, int)} defines it in every design, the clipping)
+ * and applies the update rule's arithmetic to its slice, so the result is bitwise the driver's update of the default
+ * design. What the driver decides ahead (the learning rate of each iteration, when a checkpoint is due: its
+ * {@link Plan}) goes with the round; the driver only follows, from one-way reports of each iteration
+ * ({@link ShardCoordinator}), so no iteration waits for it.
  *
  * <p>One Spark job runs a round of up to {@link ChannelRounds#ROUND} iterations, all its tasks at once (so the
  * cluster needs a task slot per partition). At the round's end, at every checkpoint and when the loss or norm is not
- * finite, the owners upload their slices of the state, so the driver's parameters and update-rule state are then
- * exactly the default design's: checkpoints, resume and the end of a run are unchanged. A retried task (it failed,
- * or its executor was lost) has lost its slice of the state: the round is then cancelled and rerun from the
- * driver's last complete state, its iterations answered as the first time (bitwise the same, everything being a
- * pure function of that state). An executor lost with its task slot is noticed at once (the retried task could not
- * start while the others wait for it): the round is rerun as soon as the cluster offers a slot per partition again,
- * and when it does not within {@link Exchange#SLOTS_WAIT} the run fails ({@link SlotsGone}), resumable.
+ * finite, the owners upload their slices of the state and wait until the driver has read them, so the driver's
+ * parameters and update-rule state are then exactly the default design's: checkpoints, resume and the end of a run
+ * are unchanged. A retried task (it failed, or its executor was lost) has lost its slice of the state: the round is
+ * then cancelled and rerun from the driver's last complete state, and the reports of the iterations the driver had
+ * already taken are checked to be the same bits (everything being a pure function of that state). An executor lost
+ * with its task slot is noticed at once (the retried task could not start while the others wait for it): the round
+ * is rerun as soon as the cluster offers a slot per partition again, and when it does not within
+ * {@link Exchange#SLOTS_WAIT} the run fails ({@link SlotsGone}), resumable.
  */
 final class ShardedRounds implements AutoCloseable {
     /** What the driver learned of an iteration, and when ({@link System#nanoTime}). */
@@ -42,11 +44,22 @@ final class ShardedRounds implements AutoCloseable {
                    long paramsNanos, long computeNanos, long reduceNanos) {
     }
 
+    /** What the driver decides ahead of each iteration, a pure function of the iteration: it goes with a round. */
+    interface Plan {
+        /** The learning rate of the iteration after {@code it}, given {@code it}'s. */
+        double nextLearningRate(long it, double learningRate);
+
+        /** Whether a checkpoint is due after iteration {@code it}: the owners then upload the state. */
+        boolean checkpointDue(long it);
+    }
+
     private final JavaSparkContext jsc;
     private final JavaRDD<CaptionShard> shards;
     private final GradientRounds.Tasks tasks;
     private final Tensor params;
     private final UpdateRule rule;
+    private final Plan plan;
+    private final Double clipNorm;
     private final ShardLayout layout;
     private final ShardCoordinator coordinator;
     private final long end;
@@ -59,26 +72,34 @@ final class ShardedRounds implements AutoCloseable {
     private int round = -1;
     private int reruns;
     private long roundEnd = -1;
+    /** The current round's first iteration, and the learning rate of each of its iterations from there. */
+    private long roundFirst;
+    private double[] learningRates;
     /** The iteration the driver's state is at: where a rerun starts. */
     private long settled;
-    /** The last iteration answered, and when ({@link System#nanoTime}) just before: its successor began then. */
-    private long answered = -1;
-    private long answeredNanos;
+    /** The last iteration the driver took, and when ({@link System#nanoTime}) the owners went on from it. */
+    private long taken = -1;
+    private long takenNanos;
 
     /**
      * @param params the driver's parameters and {@code rule} its update rule, brought up to date at every upload
+     * @param plan   the learning rates and checkpoints the driver will ask for
+     * @param clipNorm the clipping bound, or null: no clipping
      * @param first  the iteration the run starts at (the state's)
      * @param end    the iteration the run stops before
      * @param log    where the peers' addresses and a rerun are reported
      * @param waitMillis how long a round waits for a task slot per partition ({@link Exchange#SLOTS_WAIT})
      */
     ShardedRounds(JavaSparkContext jsc, JavaRDD<CaptionShard> shards, GradientRounds.Tasks tasks, Tensor params,
-                  UpdateRule rule, long first, long end, java.io.PrintStream log, long waitMillis) {
+                  UpdateRule rule, Plan plan, Double clipNorm, long first, long end, java.io.PrintStream log,
+                  long waitMillis) {
         this.jsc = jsc;
         this.shards = shards;
         this.tasks = tasks;
         this.params = params;
         this.rule = rule;
+        this.plan = plan;
+        this.clipNorm = clipNorm;
         this.end = end;
         this.log = log;
         this.waitMillis = waitMillis;
@@ -99,66 +120,72 @@ final class ShardedRounds implements AutoCloseable {
     }
 
     /**
-     * Runs iteration {@code it} to its end on the executors: they update their slices with {@code learningRate}
-     * and {@code clipNorm} (null: no clipping) unless the loss or norm is not finite; with {@code upload}, or at the
-     * round's end, or when not finite, the driver's parameters and update-rule state are then that iteration's.
+     * Follows iteration {@code it} to its end on the executors, at {@code learningRate} (the plan's): they update their
+     * slices unless the loss or norm is not finite; when a checkpoint is due, at the round's end or when not finite,
+     * the driver's parameters and update-rule state are then that iteration's.
      */
-    Outcome iterate(long it, double learningRate, Double clipNorm, boolean upload) {
-        // The executors go on to iteration it as soon as they read the answer to it - 1, while the driver still
-        // records it: the iteration's window starts there, so it holds the slowest task's compute.
-        long start = answered == it - 1 && it < roundEnd ? answeredNanos : System.nanoTime();
+    Outcome iterate(long it, double learningRate) {
+        // The owners went on to iteration it when the driver's state after it - 1 was read, or else as soon as they
+        // had reported it: the iteration's window starts there, so it holds the slowest task's compute.
+        long start = taken == it - 1 && it < roundEnd ? takenNanos : System.nanoTime();
         if (it >= roundEnd) {
-            startRound(it);
+            startRound(it, learningRate);
         }
-        ShardCoordinator.Report[] reports;
+        double planned = learningRates[(int) (it - roundFirst)];
+        if (Double.doubleToRawLongBits(planned) != Double.doubleToRawLongBits(learningRate)) {
+            throw new IllegalStateException("iteration " + (it + 1) + " runs at learning rate " + learningRate
+                    + " but its round was planned with " + planned);
+        }
+        ShardCoordinator.Reports arrived;
         while (true) {
             try {
-                reports = coordinator.awaitReports(it, this::checkRunning);
+                arrived = coordinator.awaitReports(it, this::checkRunning);
                 break;
             } catch (ShardCoordinator.Broken e) {
                 rerun(e);
             }
         }
-        long reported = System.nanoTime();
+        ShardCoordinator.Report[] reports = arrived.reports();
         if (announce) {
             announcePeers();
         }
-        double lossSum = reports[0].lossSum();
-        long captions = reports[0].captions();
-        double sumSquares = 0;
+        int p = reports.length;
+        double[] lossSums = new double[p];
+        long[] captions = new long[p];
+        double[] sumSquares = new double[p];
         long paramsNanos = 0;
         long computeNanos = 0;
         long reduceNanos = 0;
-        double[] lossSums = new double[reports.length];
-        for (int q = 0; q < reports.length; q++) {
+        for (int q = 0; q < p; q++) {
             ShardCoordinator.Report r = reports[q];
-            if (q > 0) {
-                lossSum += r.lossSum();
-                captions += r.captions();
-            }
             lossSums[q] = r.lossSum();
-            sumSquares += r.sumSquares();
+            captions[q] = r.captions();
+            sumSquares[q] = r.sumSquares();
             paramsNanos = Math.max(paramsNanos, r.paramsNanos());
             computeNanos = Math.max(computeNanos, r.computeNanos());
             reduceNanos = Math.max(reduceNanos, r.reduceNanos());
         }
-        double norm = Math.sqrt(sumSquares);
-        boolean finite = Double.isFinite(lossSum / captions) && Double.isFinite(norm);
-        // As GradientClipping.clipInPlace decides and scales.
-        boolean clip = finite && clipNorm != null && !(norm <= clipNorm);
-        byte action = (byte) ((finite ? 0 : ShardCoordinator.STOP) | (clip ? ShardCoordinator.CLIP : 0)
-                | (upload || it + 1 == roundEnd ? ShardCoordinator.UPLOAD : 0));
-        answered = it;
-        answeredNanos = System.nanoTime();
-        coordinator.answer(it, new ShardCoordinator.Answer(action, learningRate, clip ? clipNorm / norm : 1,
-                lossSums));
-        if ((action & (ShardCoordinator.UPLOAD | ShardCoordinator.STOP)) != 0) {
+        StepDecision d = StepDecision.of(lossSums, captions, sumSquares, clipNorm);
+        long reported = Math.max(start, arrived.arrivedNanos());
+        long end = reported;
+        if (uploads(it, d)) {
             receiveState(it);
+            end = System.nanoTime();
         }
+        taken = it;
+        takenNanos = end;
+        // The owners' times, fitted into the driver's window: they started the iteration when their reports of the
+        // last were sent, which reach the driver a little later; so the parts add up to the iteration.
         long window = reported - start;
-        long params = Math.max(0, Math.min(paramsNanos, window - computeNanos - reduceNanos));
-        return new Outcome(lossSum, captions, norm, start, reported, System.nanoTime(), params, computeNanos,
-                reduceNanos);
+        long compute = Math.min(computeNanos, window);
+        long reduce = Math.min(reduceNanos, window - compute);
+        long params = Math.min(paramsNanos, window - compute - reduce);
+        return new Outcome(d.lossSum(), d.captions(), d.norm(), start, reported, end, params, compute, reduce);
+    }
+
+    /** Whether the owners upload the state after iteration {@code it}, as {@link ShardedRound} decides it too. */
+    private boolean uploads(long it, StepDecision d) {
+        return !d.finite() || plan.checkpointDue(it) || it + 1 == roundEnd;
     }
 
     /** Waits for every owner's slices of the state after iteration {@code it} and makes them the driver's. */
@@ -187,13 +214,22 @@ final class ShardedRounds implements AutoCloseable {
         coordinator.settled(it);
     }
 
-    /** Waits for the last round's job, then submits the one of the iterations from {@code first}. */
-    private void startRound(long first) {
+    /**
+     * Waits for the last round's job, then submits the one of the iterations from {@code first}, which runs at
+     * {@code learningRate}; the plan gives the rest.
+     */
+    private void startRound(long first, double learningRate) {
         if (job != null) {
             job.await();
         }
         awaitSlots();
         roundEnd = Math.min(end, first + ChannelRounds.ROUND);
+        roundFirst = first;
+        learningRates = new double[(int) (roundEnd - first)];
+        learningRates[0] = learningRate;
+        for (int i = 1; i < learningRates.length; i++) {
+            learningRates[i] = plan.nextLearningRate(first + i - 1, learningRates[i - 1]);
+        }
         reruns = 0;
         submit(first);
     }
@@ -248,10 +284,14 @@ final class ShardedRounds implements AutoCloseable {
         }
         coordinator.startRound(round, ShardLayout.scalars(rule, layout.size()));
         announce = true;
+        int n = (int) (roundEnd - first);
         List<PartitionGradient> steps = new ArrayList<>();
+        boolean[] checkpoints = new boolean[n];
         for (long it = first; it < roundEnd; it++) {
             steps.add(tasks.forIteration(it, null, null));
+            checkpoints[(int) (it - first)] = plan.checkpointDue(it);
         }
+        double[] rates = Arrays.copyOfRange(learningRates, (int) (first - roundFirst), (int) (roundEnd - roundFirst));
         SparkContext sc = jsc.sc();
         String interrupt = sc.getLocalProperty("spark.job.interruptOnCancel");
         jsc.setJobDescription("iterations " + (first + 1) + "-" + roundEnd + " (reduce-scatter"
@@ -260,7 +300,7 @@ final class ShardedRounds implements AutoCloseable {
         sc.setLocalProperty("spark.job.interruptOnCancel", "true");
         try {
             job = GradientSum.submit(shards.rdd(), new ShardedRound(coordinator.address(), layout,
-                    UpdateRuleType.parse(rule.name()), round, reruns, steps));
+                    UpdateRuleType.parse(rule.name()), round, reruns, steps, rates, checkpoints, clipNorm));
         } finally {
             sc.setLocalProperty("spark.job.interruptOnCancel", interrupt);
         }

@@ -155,24 +155,24 @@ public final class Trainer {
                     sizes.length, state.iteration, total, iterationsPerEpoch, exchange.describe());
             all.forEach(l -> l.runStarted(start));
             boolean sharded = exchange.exchange() == Exchange.REDUCE_SCATTER;
+            Schedule schedule = new Schedule(iterationsPerEpoch, config.lrDecay(), config.checkpointEvery(), total);
             try (ShardedRounds scattered = sharded ? new ShardedRounds(jsc, input.train(), tasks, state.params,
-                    state.rule, state.iteration, total, log, exchangeAsked.waitMillis()) : null;
+                    state.rule, schedule, config.clipNorm(), state.iteration, total, log, exchangeAsked.waitMillis())
+                    : null;
                  GradientRounds rounds = sharded ? null : rounds(exchange.exchange(), jsc, tasks, state, total)) {
                 for (long it = state.iteration; it < total; it++) {
-                    boolean checkpointDue = (it + 1) % config.checkpointEvery() == 0 || it + 1 == total;
-                    Step step = scattered != null ? step(scattered, state, it, dir, checkpointDue)
-                            : step(rounds, state, it, dir);
+                    Step step = scattered != null ? step(scattered, state, it, dir) : step(rounds, state, it, dir);
                     loss = step.loss();
                     state.iteration = it + 1;
                     state.addLoss(loss);
-                    if (state.iteration % iterationsPerEpoch == 0) {
+                    if (schedule.epochEnds(it)) {
                         state.epoch++;
-                        state.learningRate *= config.lrDecay();
                     }
+                    state.learningRate = schedule.nextLearningRate(it, state.learningRate);
                     captionsSeen += step.captions();
                     IterationMetrics metrics = step.metrics(state);
                     all.forEach(l -> l.iterationDone(metrics));
-                    if (state.iteration % config.checkpointEvery() == 0 || state.iteration == total) {
+                    if (schedule.checkpointDue(it)) {
                         Checkpoint due = state.checkpoint(input.vocab(), config.seed(), configJson);
                         all.forEach(l -> l.checkpointDue(due));
                     }
@@ -290,11 +290,11 @@ public final class Trainer {
 
     /**
      * One iteration of the reduce-scatter exchange: the executors sum, clip and update their slices; the driver
-     * gets the loss, the norm and the timings, and its state is brought up to date when {@code checkpointDue}.
+     * gets the loss, the norm and the timings, and its state is brought up to date when a checkpoint is due.
      */
-    private Step step(ShardedRounds rounds, State state, long it, RunDirectory dir, boolean checkpointDue) {
+    private Step step(ShardedRounds rounds, State state, long it, RunDirectory dir) {
         double lr = state.learningRate;
-        ShardedRounds.Outcome o = rounds.iterate(it, lr, config.clipNorm(), checkpointDue);
+        ShardedRounds.Outcome o = rounds.iterate(it, lr);
         long n = o.captions();
         double loss = o.lossSum() / n;
         if (!Double.isFinite(loss) || !Double.isFinite(o.norm())) {
@@ -302,6 +302,27 @@ public final class Trainer {
         }
         return new Step(loss, o.norm(), n, lr, o.startNanos(), o.startNanos(), o.reportedNanos(), o.endNanos(),
                 o.paramsNanos(), o.computeNanos(), o.reduceNanos());
+    }
+
+    /**
+     * When epochs end (the learning rate decays after them) and checkpoints are due, by iteration: the loop follows
+     * it, and the reduce-scatter's rounds take it ahead ({@link ShardedRounds.Plan}).
+     */
+    private record Schedule(long iterationsPerEpoch, double lrDecay, long checkpointEvery, long total)
+            implements ShardedRounds.Plan {
+        boolean epochEnds(long it) {
+            return (it + 1) % iterationsPerEpoch == 0;
+        }
+
+        @Override
+        public double nextLearningRate(long it, double learningRate) {
+            return epochEnds(it) ? learningRate * lrDecay : learningRate;
+        }
+
+        @Override
+        public boolean checkpointDue(long it) {
+            return (it + 1) % checkpointEvery == 0 || it + 1 == total;
+        }
     }
 
     private TrainingFailedException notFinite(double loss, double norm, long it, RunDirectory dir) {
