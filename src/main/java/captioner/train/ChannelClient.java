@@ -2,6 +2,7 @@ package captioner.train;
 
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
+import org.apache.spark.TaskContext;
 import org.apache.spark.network.TransportContext;
 import org.apache.spark.network.buffer.NioManagedBuffer;
 import org.apache.spark.network.client.RpcResponseCallback;
@@ -88,7 +89,10 @@ final class ChannelClient {
                     return new Fetched(s.served, into, System.nanoTime() - s.streamed);
                 }
             } catch (UncheckedIOException e) {
-                if (tries >= 3) {
+                // A task being killed (its round given up) must end, not ask again: the wait may have consumed the
+                // thread's interrupt, so Spark's own flag decides.
+                TaskContext task = TaskContext.get();
+                if (tries >= 3 || Thread.currentThread().isInterrupted() || task != null && task.isInterrupted()) {
                     throw e;
                 }
             }

@@ -4,6 +4,7 @@ import captioner.data.CaptionShard;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -18,8 +19,10 @@ import java.util.function.Supplier;
  * once a round instead of every iteration. The tasks of a round must all run at once, so rounds are
  * used when the cluster has a task slot for every partition; otherwise each job is one iteration. A
  * failed task, or one whose executor was lost, is retried by Spark as usual and picks up at the
- * driver's iteration; the others wait for it. (Not a barrier stage: Spark does not retry a failed
- * barrier result stage.) The driver sums the uploads in partition order, as {@link BroadcastRounds}
+ * driver's iteration; the others wait for it. When the cluster no longer offers a slot per partition
+ * (an executor lost, not yet replaced), the retry could not start while the others hold their slots
+ * waiting for it: the round's job is then cancelled and its iterations run one job each, the uploads
+ * already in kept. (Not a barrier stage: Spark does not retry a failed barrier result stage.) The driver sums the uploads in partition order, as {@link BroadcastRounds}
  * does with a one-level reduction, so the bits are the same; more partitions than one level takes,
  * or Spark's authentication or encryption (the channel has neither), use {@link BroadcastRounds}.
  */
@@ -40,21 +43,25 @@ final class ChannelRounds implements GradientRounds {
     private final Supplier<Object> parameters;
     private final ParameterChannel channel;
     private final long end;
+    private final java.io.PrintStream log;
     private final List<Tensor> summed = new ArrayList<>();
     private GradientSum.Job job;
+    private long roundFirst;
     private long roundEnd = -1;
 
     /**
      * @param parameters the driver's current parameter storage (float[] or double[]) of {@code size} elements
      * @param end        the iteration the run stops before
+     * @param log        where a round given up for lack of slots is reported
      */
     ChannelRounds(JavaSparkContext jsc, JavaRDD<CaptionShard> shards, Tasks tasks, Supplier<Object> parameters,
-                  DType dtype, int size, long end) {
+                  DType dtype, int size, long end, java.io.PrintStream log) {
         this.jsc = jsc;
         this.shards = shards;
         this.tasks = tasks;
         this.parameters = parameters;
         this.end = end;
+        this.log = log;
         SparkConf conf = jsc.getConf();
         String host = conf.get("spark.driver.host");
         String bind = conf.get("spark.driver.bindAddress", host);
@@ -86,7 +93,19 @@ final class ChannelRounds implements GradientRounds {
             startRound(iteration);
         }
         long published = channel.publish(iteration, parameters.get());
-        ParameterChannel.Uploads uploads = channel.awaitUploads(iteration, job::checkRunning);
+        ParameterChannel.Uploads uploads;
+        while (true) {
+            try {
+                uploads = channel.awaitUploads(iteration, this::checkRunning);
+                break;
+            } catch (SlotLost e) {
+                log.printf("an executor was lost: the cluster offers %s: from iteration %d one job per iteration, "
+                        + "until it offers a slot per partition again%n", Exchange.slotsFor(e.slots,
+                        shards.getNumPartitions()), iteration + 1);
+                cancel();
+                submit(iteration, iteration + 1);
+            }
+        }
         long reduce = System.nanoTime();
         PartialGradient[] parts = uploads.parts();
         for (PartialGradient p : parts) {
@@ -112,21 +131,68 @@ final class ChannelRounds implements GradientRounds {
         return last;
     }
 
+    /** The cluster offers fewer task slots than a round's partitions. */
+    private static final class SlotLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int slots;
+
+        SlotLost(int slots) {
+            super(null, null, false, false);
+            this.slots = slots;
+        }
+    }
+
+    /**
+     * Between waits for uploads: throws when the job has failed, and {@link SlotLost} when a round's tasks can no
+     * longer all run (a lost executor's retried task would wait for a slot the others hold).
+     */
+    private void checkRunning() {
+        job.checkRunning();
+        int slots = GradientSum.slots(jsc.sc());
+        if (roundEnd - roundFirst > 1 && slots < shards.getNumPartitions()) {
+            throw new SlotLost(slots);
+        }
+    }
+
     /** Waits for the last round's job, then submits the one of the iterations from {@code first}. */
     private void startRound(long first) {
         if (job != null) {
             job.await();
         }
-        int partitions = shards.getNumPartitions();
-        boolean together = GradientSum.runTogether(jsc.sc(), partitions);
-        roundEnd = together ? Math.min(end, first + ROUND) : first + 1;
+        boolean together = GradientSum.runTogether(jsc.sc(), shards.getNumPartitions());
+        submit(first, together ? Math.min(end, first + ROUND) : first + 1);
+    }
+
+    /** Submits the job of iterations {@code first} to {@code last} (exclusive). */
+    private void submit(long first, long last) {
+        roundFirst = first;
+        roundEnd = last;
         List<PartitionGradient> steps = new ArrayList<>();
         for (long it = first; it < roundEnd; it++) {
             steps.add(tasks.forIteration(it, null, null));
         }
         jsc.setJobDescription(roundEnd - first == 1 ? "iteration " + (first + 1)
                 : "iterations " + (first + 1) + "-" + roundEnd);
-        job = GradientSum.submit(shards.rdd(), new ChannelRound(channel.address(), steps));
+        SparkContext sc = jsc.sc();
+        String interrupt = sc.getLocalProperty("spark.job.interruptOnCancel");
+        // A round given up is cancelled while its tasks wait for parameters: they must be interrupted, not left
+        // holding their slots.
+        sc.setLocalProperty("spark.job.interruptOnCancel", "true");
+        try {
+            job = GradientSum.submit(shards.rdd(), new ChannelRound(channel.address(), steps));
+        } finally {
+            sc.setLocalProperty("spark.job.interruptOnCancel", interrupt);
+        }
+    }
+
+    /** Cancels the current job (its tasks are interrupted) and waits for it to end. */
+    private void cancel() {
+        job.future().cancel();
+        try {
+            job.future().get();
+        } catch (Exception expected) {
+            // cancelled: what it uploaded for the current iteration is kept, the rest is not asked for
+        }
     }
 
     @Override
@@ -140,12 +206,7 @@ final class ChannelRounds implements GradientRounds {
     public void close() {
         channel.close();
         if (job != null) {
-            job.future().cancel();
-            try {
-                job.future().get();
-            } catch (Exception expected) {
-                // cancelled, or failed because the run ended: nothing of it is used
-            }
+            cancel();
         }
     }
 }

@@ -192,8 +192,12 @@ enum Exchange {
 
     /** E.g. "1 task slot for 2 partitions within 60 s (spark.captioner.exchange.slotsWait)". */
     static String offered(int slots, int partitions, long waitMillis) {
-        return slots + (slots == 1 ? " task slot" : " task slots") + " for " + partitions + " partitions within "
-                + seconds(waitMillis) + " (" + SLOTS_WAIT + ")";
+        return slotsFor(slots, partitions) + " within " + seconds(waitMillis) + " (" + SLOTS_WAIT + ")";
+    }
+
+    /** E.g. "1 task slot for 2 partitions". */
+    static String slotsFor(int slots, int partitions) {
+        return slots + (slots == 1 ? " task slot" : " task slots") + " for " + partitions + " partitions";
     }
 
     /**

@@ -253,8 +253,8 @@ final class ShardedRounds implements AutoCloseable {
         job.checkRunning();
         int slots = GradientSum.slots(jsc.sc());
         if (slots < layout.partitions()) {
-            throw new ShardCoordinator.Broken("an executor was lost: the cluster offers " + slots
-                    + (slots == 1 ? " task slot" : " task slots") + " for " + layout.partitions() + " partitions");
+            throw new ShardCoordinator.Broken("an executor was lost: the cluster offers "
+                    + Exchange.slotsFor(slots, layout.partitions()));
         }
     }
 

@@ -206,7 +206,7 @@ public final class Trainer {
         return switch (exchange) {
             case LOCAL -> new LocalRounds(jsc, input.train(), tasks, storage(state.params), state.iteration, total);
             case CHANNEL -> new ChannelRounds(jsc, input.train(), tasks, () -> storage(state.params), config.dtype(),
-                    state.params.size(), total);
+                    state.params.size(), total, log);
             case BROADCAST -> new BroadcastRounds(jsc, input.train(), tasks, config.treeDepth(),
                     () -> storage(state.params));
             case REDUCE_SCATTER -> throw new IllegalStateException("the reduce-scatter has no driver-side sum");

@@ -38,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on 127.0.0.1, every executor a JVM of its own) and submitted by {@code submit/captioner-submit} through
  * spark-submit: the model is bitwise local mode's in every exchange, also when an executor JVM is SIGKILLed mid-run;
  * the default exchange is the reduce-scatter with a slot per partition and the channel with fewer; an explicit
- * reduce-scatter without enough slots is refused before anything is written; an executor lost for good fails the run,
- * which {@code --resume} finishes. The cluster gets no
+ * reduce-scatter without enough slots is refused before anything is written; an executor lost for good fails the
+ * reduce-scatter's run, which {@code --resume} finishes, and the channel's run goes on. The cluster gets no
  * {@code OPENBLAS_CORETYPE} from this JVM, so its executors make their own kernel choice through
  * {@code submit/bin/java}; had they used other kernels than the local run, the bits would differ.
  */
@@ -199,8 +199,13 @@ class StandaloneClusterTest {
                 + "spark.captioner.exchange=channel", "spark.cores.max=1", "spark.captioner.exchange.slotsWait=3s",
                 "spark.captioner.exchange=reduce-scatter");
 
-        // Last, as it leaves the cluster one worker short: an executor that never comes back.
+        // An executor that never comes back (the cluster is one worker short after it) ...
         assertFailsResumablyWhenAnExecutorIsLostForGood(iterations, params(clean));
+        // ... and, with a worker to replace it, the same loss in a round of the channel.
+        Path addLog = tmp.resolve("add.log");
+        Process add = script(List.of("submit/local-cluster", "add"), addLog).start();
+        assertTrue(add.waitFor(120, TimeUnit.SECONDS) && add.exitValue() == 0, Files.readString(addLog));
+        assertChannelGoesOnWhenAnExecutorIsLostForGood(iterations, params(clean));
     }
 
     /** The driver prints its peers' addresses: both at {@code port} or the ports Spark's retries move them to. */
@@ -232,11 +237,7 @@ class StandaloneClusterTest {
         Path lostLog = tmp.resolve("lost.log");
         Process run = submit(trainArgs(lost, iterations, 5), lostLog, "spark.captioner.exchange.slotsWait=5s");
         // Past the first checkpoint, so the resume starts from one.
-        ProcessHandle executor = executorMidRun(run, lost, lostLog, 6, iterations);
-        ProcessHandle worker = executor.parent().filter(p -> p.info().commandLine()
-                .filter(c -> c.contains("org.apache.spark.deploy.worker.Worker")).isPresent())
-                .orElseThrow(() -> new AssertionError("the executor's parent is no worker"));
-        assertTrue(worker.destroyForcibly() && executor.destroyForcibly(), "SIGKILL worker and executor");
+        killForGood(executorMidRun(run, lost, lostLog, 6, iterations));
         finish(run, lostLog, 1);
         String failed = Files.readString(lostLog);
         assertTrue(failed.contains("an executor was lost: the cluster offers 1 task slot for 2 partitions: "
@@ -255,6 +256,31 @@ class StandaloneClusterTest {
                 Files.readString(resumedLog));
         assertEquals("channel", exchangeUsed(lost));
         assertArrayEquals(expected, params(lost), "the resumed run's model is the clean run's");
+    }
+
+    /**
+     * A worker and its executor SIGKILLed in a round of the channel: the others' tasks would hold their slots waiting
+     * for the lost one's, so the round is given up for one job per iteration on the slot left, which ends with
+     * {@code expected}.
+     */
+    private static void assertChannelGoesOnWhenAnExecutorIsLostForGood(int iterations, float[] expected)
+            throws Exception {
+        Path out = tmp.resolve("channel-lost");
+        Path log = tmp.resolve("channel-lost.log");
+        Process run = submit(out, iterations, log, "spark.captioner.exchange=channel");
+        killForGood(executorMidRun(run, out, log, 5, iterations));
+        finish(run, log);
+        assertTrue(Files.readString(log).contains("an executor was lost: the cluster offers 1 task slot for 2 "
+                + "partitions: from iteration "), Files.readString(log));
+        assertArrayEquals(expected, params(out), "the model is the clean run's");
+    }
+
+    /** SIGKILLs {@code executor} and its worker, so that no executor replaces it. */
+    private static void killForGood(ProcessHandle executor) {
+        ProcessHandle worker = executor.parent().filter(p -> p.info().commandLine()
+                .filter(c -> c.contains("org.apache.spark.deploy.worker.Worker")).isPresent())
+                .orElseThrow(() -> new AssertionError("the executor's parent is no worker"));
+        assertTrue(worker.destroyForcibly() && executor.destroyForcibly(), "SIGKILL worker and executor");
     }
 
     /** A run whose executor is SIGKILLed mid-run still ends with {@code expected}. */
