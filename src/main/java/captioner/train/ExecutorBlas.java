@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * Every executor's BLAS, probed once at the start of training by one task per partition (the tasks run where the
  * cached shards are, so every executor that computes gradients answers), printed as one table beside the
  * driver's and kept in run.json. An executor without a native BLAS, on OpenBLAS's generic kernels (its own
- * {@code openblas_get_corename}), or more than 2× slower than the driver at SGEMM, gets a warning naming the fix: it
+ * {@code openblas_get_corename}), or more than 2× slower than the driver at SGEMM per thread, gets a warning naming the fix: it
  * would set the pace of every iteration. So does a driver on generic kernels.
  */
 final class ExecutorBlas {
@@ -85,13 +85,28 @@ final class ExecutorBlas {
             } else if (b.genericKernels()) {
                 out.add("executor " + r.executor() + " on " + r.host() + " runs OpenBLAS's generic " + b.coreName()
                         + " kernels. " + CORE_TYPE_FIX);
-            } else if (b.sgemmGflops() * 2 < driver.sgemmGflops()) {
-                out.add(String.format("executor %s on %s runs SGEMM at %.1f GFLOP/s, under half the driver's %.1f: "
-                                + "its OpenBLAS likely took weaker kernels than its CPU has (%s). %s",
-                        r.executor(), r.host(), b.sgemmGflops(), driver.sgemmGflops(), b.coreName(), CORE_TYPE_FIX));
+            } else if (perThread(b, 1) * 2 < perThread(driver, Runtime.getRuntime().availableProcessors())) {
+                out.add(String.format("executor %s on %s runs SGEMM at %.1f GFLOP/s a thread, under half the driver's "
+                                + "%.1f: its OpenBLAS likely took weaker kernels than its CPU has (%s). %s",
+                        r.executor(), r.host(), perThread(b, 1),
+                        perThread(driver, Runtime.getRuntime().availableProcessors()), b.coreName(), CORE_TYPE_FIX));
             }
         }
         return out;
+    }
+
+    /**
+     * The probe's rate per OpenBLAS thread, so that a driver with all its cores (OPENBLAS_NUM_THREADS unset) and
+     * executors with one each compare like with like; {@code auto} threads count as {@code ifAuto}.
+     */
+    private static double perThread(BlasProbe b, int ifAuto) {
+        int threads;
+        try {
+            threads = Math.max(1, Integer.parseInt(b.threads().trim()));
+        } catch (NumberFormatException e) {
+            threads = ifAuto;
+        }
+        return b.sgemmGflops() / threads;
     }
 
     private static Row read(String json) {

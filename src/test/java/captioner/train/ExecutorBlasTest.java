@@ -14,8 +14,22 @@ class ExecutorBlasTest {
     }
 
     private static ExecutorBlas.Row row(String id, String impl, String coreName, double gflops) {
-        return new ExecutorBlas.Row(id, "host-" + id, new BlasProbe(impl, "/usr/lib/libblas.so.3", coreName, "auto", "1",
-                gflops));
+        return row(id, impl, coreName, "1", gflops);
+    }
+
+    private static ExecutorBlas.Row row(String id, String impl, String coreName, String threads, double gflops) {
+        return new ExecutorBlas.Row(id, "host-" + id, new BlasProbe(impl, "/usr/lib/libblas.so.3", coreName, "auto",
+                threads, gflops));
+    }
+
+    @Test
+    void comparesTheExecutorsRatePerThreadWithTheDrivers() {
+        // The driver's OpenBLAS on two threads, the executors' on one each (conf/spark-defaults.conf).
+        List<String> w = ExecutorBlas.warnings(List.of(row("driver (this JVM)", "JNIBLAS", "Zen", "2", 157.6),
+                row("0", "JNIBLAS", "Zen", "1", 77.4), row("1", "JNIBLAS", "Zen", "1", 30)));
+        assertEquals(1, w.size(), w.toString());
+        assertTrue(w.get(0).startsWith("executor 1 on host-1 runs SGEMM at 30.0 GFLOP/s a thread, under half the "
+                + "driver's 78.8"), w.get(0));
     }
 
     @Test
