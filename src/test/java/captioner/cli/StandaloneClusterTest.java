@@ -175,6 +175,16 @@ class StandaloneClusterTest {
         checkSplit(clean);
         checkExecutorBlas(clean, cleanOut);
 
+        // Dynamic allocation from no executors: the jobs that load the data bring them, so the default still finds a
+        // slot per partition.
+        Path dynamic = tmp.resolve("dynamic");
+        Path dynamicLog = tmp.resolve("dynamic.log");
+        finish(submit(dynamic, iterations, dynamicLog, "spark.dynamicAllocation.enabled=true",
+                "spark.dynamicAllocation.shuffleTracking.enabled=true", "spark.dynamicAllocation.minExecutors=0",
+                "spark.dynamicAllocation.initialExecutors=0", "spark.executor.cores=1"), dynamicLog);
+        assertEquals("reduce-scatter", exchangeUsed(dynamic));
+        assertArrayEquals(params(local), params(dynamic), "dynamic allocation's model is local mode's");
+
         // The channel, asked for: its bits are the same. Executors own nothing there: Spark's retry suffices.
         assertSurvivesAKilledExecutor("killed", iterations, params(clean), "spark.captioner.exchange=channel");
         assertEquals("channel", exchangeUsed(tmp.resolve("killed")));
