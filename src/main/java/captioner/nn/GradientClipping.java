@@ -56,10 +56,15 @@ public final class GradientClipping {
         if (!(bound > 0)) {
             throw new IllegalArgumentException("clip bound must be positive but got " + bound);
         }
-        if (norm <= bound) {
+        if (!exceeds(norm, bound)) {
             return false;
         }
         Kernels.of(grads.dtype()).scale(grads, bound / norm);
         return true;
+    }
+
+    /** Whether a gradient of {@code norm} is clipped at {@code bound}: it is above it (a NaN norm is not). */
+    public static boolean exceeds(double norm, double bound) {
+        return !(norm <= bound);
     }
 }

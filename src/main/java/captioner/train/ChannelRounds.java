@@ -4,7 +4,6 @@ import captioner.data.CaptionShard;
 import captioner.tensor.DType;
 import captioner.tensor.Tensor;
 import org.apache.spark.SparkConf;
-import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -102,7 +101,7 @@ final class ChannelRounds implements GradientRounds {
                 log.printf("an executor was lost: the cluster offers %s: from iteration %d one job per iteration, "
                         + "until it offers a slot per partition again%n", Exchange.slotsFor(e.slots,
                         shards.getNumPartitions()), iteration + 1);
-                cancel();
+                job.cancel();
                 submit(iteration, iteration + 1);
             }
         }
@@ -173,26 +172,9 @@ final class ChannelRounds implements GradientRounds {
         }
         jsc.setJobDescription(roundEnd - first == 1 ? "iteration " + (first + 1)
                 : "iterations " + (first + 1) + "-" + roundEnd);
-        SparkContext sc = jsc.sc();
-        String interrupt = sc.getLocalProperty("spark.job.interruptOnCancel");
         // A round given up is cancelled while its tasks wait for parameters: they must be interrupted, not left
-        // holding their slots.
-        sc.setLocalProperty("spark.job.interruptOnCancel", "true");
-        try {
-            job = GradientSum.submit(shards.rdd(), new ChannelRound(channel.address(), steps));
-        } finally {
-            sc.setLocalProperty("spark.job.interruptOnCancel", interrupt);
-        }
-    }
-
-    /** Cancels the current job (its tasks are interrupted) and waits for it to end. */
-    private void cancel() {
-        job.future().cancel();
-        try {
-            job.future().get();
-        } catch (Exception expected) {
-            // cancelled: what it uploaded for the current iteration is kept, the rest is not asked for
-        }
+        // holding their slots (what they uploaded for the current iteration is kept).
+        job = GradientSum.submitInterruptible(shards.rdd(), new ChannelRound(channel.address(), steps));
     }
 
     @Override
@@ -206,7 +188,7 @@ final class ChannelRounds implements GradientRounds {
     public void close() {
         channel.close();
         if (job != null) {
-            cancel();
+            job.cancel();
         }
     }
 }

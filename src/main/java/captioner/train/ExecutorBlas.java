@@ -66,6 +66,7 @@ final class ExecutorBlas {
     /** What is wrong with the driver's and the executors' BLAS, one sentence each naming the fix. */
     static List<String> warnings(List<Row> rows) {
         BlasProbe driver = rows.get(0).blas();
+        double driverPerThread = perThread(driver, Runtime.getRuntime().availableProcessors());
         List<String> out = new ArrayList<>();
         if (driver.genericKernels()) {
             out.add("the driver's OpenBLAS runs its generic " + driver.coreName() + " kernels: start it through "
@@ -85,11 +86,10 @@ final class ExecutorBlas {
             } else if (b.genericKernels()) {
                 out.add("executor " + r.executor() + " on " + r.host() + " runs OpenBLAS's generic " + b.coreName()
                         + " kernels. " + CORE_TYPE_FIX);
-            } else if (perThread(b, 1) * 2 < perThread(driver, Runtime.getRuntime().availableProcessors())) {
+            } else if (perThread(b, 1) * 2 < driverPerThread) {
                 out.add(String.format("executor %s on %s runs SGEMM at %.1f GFLOP/s a thread, under half the driver's "
                                 + "%.1f: its OpenBLAS likely took weaker kernels than its CPU has (%s). %s",
-                        r.executor(), r.host(), perThread(b, 1),
-                        perThread(driver, Runtime.getRuntime().availableProcessors()), b.coreName(), CORE_TYPE_FIX));
+                        r.executor(), r.host(), perThread(b, 1), driverPerThread, b.coreName(), CORE_TYPE_FIX));
             }
         }
         return out;

@@ -114,6 +114,16 @@ final class GradientSum {
             }
         }
 
+        /** Cancels the job and waits for it to end (its tasks are interrupted if it was {@link #submitInterruptible}). */
+        void cancel() {
+            future.cancel();
+            try {
+                future.get();
+            } catch (Exception expected) {
+                // cancelled, or failed because the run ended: nothing of it is used
+            }
+        }
+
         private RuntimeException failure(Throwable e) {
             return SparkJobs.translate(e, message -> new TrainingFailedException(name + " failed: " + message, e));
         }
@@ -135,6 +145,21 @@ final class GradientSum {
         };
         String name = String.valueOf(rdd.sparkContext().getLocalProperty("spark.job.description"));
         return new Job(name, rdd.sparkContext().submitJob(rdd, f, partitions, store, () -> BoxedUnit.UNIT), results);
+    }
+
+    /**
+     * As {@link #submit}, for a job whose tasks wait for each other or for the driver: cancelling it interrupts them
+     * ({@code spark.job.interruptOnCancel}), so they give their slots back instead of waiting on.
+     */
+    static <T> Job submitInterruptible(RDD<T> rdd, Function1<Iterator<T>, PartialGradient> f) {
+        org.apache.spark.SparkContext sc = rdd.sparkContext();
+        String interrupt = sc.getLocalProperty("spark.job.interruptOnCancel");
+        sc.setLocalProperty("spark.job.interruptOnCancel", "true");
+        try {
+            return submit(rdd, f);
+        } finally {
+            sc.setLocalProperty("spark.job.interruptOnCancel", interrupt);
+        }
     }
 
     private static List<PartialGradient> collect(java.util.Iterator<PartialGradient> parts) {

@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, PartialGradient>
         implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** A header-only message's body: never written to, so shared. */
+    private static final ByteBuffer NO_BODY = ByteBuffer.allocate(0);
 
     private final ShardCoordinator.Address driver;
     private final ShardLayout layout;
@@ -157,7 +159,7 @@ final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, Parti
                         }
                         owned.update(params, summed, learningRates[i], start, length);
                     }
-                    if (!d.finite() || checkpoints[i] || it + 1 == end) {
+                    if (d.uploads(checkpoints[i], it + 1 == end)) {
                         upload(it);
                     }
                     if (!d.finite()) {
@@ -275,8 +277,7 @@ final class ShardedRound extends AbstractFunction1<Iterator<CaptionShard>, Parti
         private void shareNorm(long it, double sumSquares) {
             for (int q = 0; q < layout.partitions(); q++) {
                 if (q != t) {
-                    server.send(peers[q], driver.run(), round, PeerServer.NORM, it, t, q, sumSquares, 0,
-                            ByteBuffer.allocate(0));
+                    server.send(peers[q], driver.run(), round, PeerServer.NORM, it, t, q, sumSquares, 0, NO_BODY);
                 }
             }
         }

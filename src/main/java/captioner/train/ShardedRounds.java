@@ -5,7 +5,6 @@ import captioner.optim.UpdateRule;
 import captioner.optim.UpdateRuleType;
 import captioner.tensor.Tensor;
 import org.apache.spark.SparkConf;
-import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -168,7 +167,7 @@ final class ShardedRounds implements AutoCloseable {
         StepDecision d = StepDecision.of(lossSums, captions, sumSquares, clipNorm);
         long reported = Math.max(start, arrived.arrivedNanos());
         long end = reported;
-        if (uploads(it, d)) {
+        if (d.uploads(plan.checkpointDue(it), it + 1 == roundEnd)) {
             receiveState(it);
             end = System.nanoTime();
         }
@@ -181,11 +180,6 @@ final class ShardedRounds implements AutoCloseable {
         long reduce = Math.min(reduceNanos, window - compute);
         long params = Math.min(paramsNanos, window - compute - reduce);
         return new Outcome(d.lossSum(), d.captions(), d.norm(), start, reported, end, params, compute, reduce);
-    }
-
-    /** Whether the owners upload the state after iteration {@code it}, as {@link ShardedRound} decides it too. */
-    private boolean uploads(long it, StepDecision d) {
-        return !d.finite() || plan.checkpointDue(it) || it + 1 == roundEnd;
     }
 
     /** Waits for every owner's slices of the state after iteration {@code it} and makes them the driver's. */
@@ -292,18 +286,11 @@ final class ShardedRounds implements AutoCloseable {
             checkpoints[(int) (it - first)] = plan.checkpointDue(it);
         }
         double[] rates = Arrays.copyOfRange(learningRates, (int) (first - roundFirst), (int) (roundEnd - roundFirst));
-        SparkContext sc = jsc.sc();
-        String interrupt = sc.getLocalProperty("spark.job.interruptOnCancel");
         jsc.setJobDescription("iterations " + (first + 1) + "-" + roundEnd + " (reduce-scatter"
                 + (reruns > 0 ? ", rerun " + reruns : "") + ")");
         // A rerun cancels the tasks still waiting for a peer that is gone: they must be interrupted, not left waiting.
-        sc.setLocalProperty("spark.job.interruptOnCancel", "true");
-        try {
-            job = GradientSum.submit(shards.rdd(), new ShardedRound(coordinator.address(), layout,
-                    UpdateRuleType.parse(rule.name()), round, reruns, steps, rates, checkpoints, clipNorm));
-        } finally {
-            sc.setLocalProperty("spark.job.interruptOnCancel", interrupt);
-        }
+        job = GradientSum.submitInterruptible(shards.rdd(), new ShardedRound(coordinator.address(), layout,
+                UpdateRuleType.parse(rule.name()), round, reruns, steps, rates, checkpoints, clipNorm));
     }
 
     /**
@@ -324,12 +311,7 @@ final class ShardedRounds implements AutoCloseable {
     /** Cancels the round's job (its tasks are interrupted) and waits for it to end. */
     private void cancel() {
         if (job != null) {
-            job.future().cancel();
-            try {
-                job.future().get();
-            } catch (Exception expected) {
-                // cancelled: nothing of it is used
-            }
+            job.cancel();
         }
     }
 

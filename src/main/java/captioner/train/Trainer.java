@@ -274,7 +274,7 @@ public final class Trainer {
         k.scale(grads, 1.0 / n);
         // Over one slice per partition, as the reduce-scatter owners sum it (ShardedRounds): the same bits in both.
         double norm = GradientClipping.norm(grads, input.train().getNumPartitions());
-        if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+        if (!StepDecision.finite(loss, norm)) {
             throw notFinite(loss, norm, it, dir);
         }
         if (config.clipNorm() != null) {
@@ -297,7 +297,7 @@ public final class Trainer {
         ShardedRounds.Outcome o = rounds.iterate(it, lr);
         long n = o.captions();
         double loss = o.lossSum() / n;
-        if (!Double.isFinite(loss) || !Double.isFinite(o.norm())) {
+        if (!StepDecision.finite(loss, o.norm())) {
             throw notFinite(loss, o.norm(), it, dir);
         }
         return new Step(loss, o.norm(), n, lr, o.startNanos(), o.startNanos(), o.reportedNanos(), o.endNanos(),
